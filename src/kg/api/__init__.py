@@ -1,0 +1,1 @@
+"""The HTTP interface (FastAPI): thin routes over the plain service modules."""

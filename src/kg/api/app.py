@@ -1,0 +1,40 @@
+"""The FastAPI application, built from settings by :func:`create_app`."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from kg import __version__
+from kg.api.problems import install_problem_handlers
+from kg.api.routes import health
+from kg.config import Settings
+from kg.store import Store, open_store
+
+
+def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
+    """Build the app; the store is opened once at start-up (or the given one is used)."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        own_store = store is None
+        app.state.store = store if store is not None else open_store(settings)
+        app.state.settings = settings
+        try:
+            yield
+        finally:
+            if own_store:
+                app.state.store.close()
+
+    app = FastAPI(
+        title="ClusterKG",
+        version=__version__,
+        description="Knowledge graph of EU industrial clusters, Key Enabling Technologies and "
+        "Smart Specialisation priorities.",
+        lifespan=lifespan,
+    )
+    install_problem_handlers(app)
+    app.include_router(health.router)
+    return app

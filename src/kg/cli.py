@@ -1,0 +1,353 @@
+"""The ``kg`` command line. Exit codes: 0 ok, 1 validation failures present, 2 usage/input error."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from kg.config import Settings, get_settings
+from kg.errors import KGError
+from kg.ingest.pipeline import IngestReport, ingest_file
+from kg.ingest.provenance import SourceDescription
+from kg.ingest.sources import load_manifest
+from kg.stats import class_counts
+from kg.store import RdfSerialization, ResultFormat, Store, open_store
+from kg.validation import ShapeValidator
+
+app = typer.Typer(
+    help="ClusterKG: build, validate, query and serve the cluster / KET / S3 knowledge graph.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+out = Console()
+err = Console(stderr=True)
+
+EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+
+
+class QueryOutput(StrEnum):
+    """Output formats of ``kg query``."""
+
+    table = "table"
+    csv = "csv"
+    tsv = "tsv"
+    json = "json"
+
+
+class ExportFormat(StrEnum):
+    """Output formats of ``kg export``."""
+
+    ttl = "ttl"
+    nt = "nt"
+    nq = "nq"
+    trig = "trig"
+    jsonld = "jsonld"
+
+
+@contextmanager
+def _errors_to_exit_codes() -> Iterator[None]:
+    """Print a :class:`KGError` as one clear line and exit with its code."""
+    try:
+        yield
+    except KGError as exc:
+        err.print(f"[bold red]error:[/] {exc.detail}", highlight=False, soft_wrap=True)
+        raise typer.Exit(exc.exit_code) from None
+
+
+def _validator(settings: Settings) -> ShapeValidator:
+    return ShapeValidator(settings.shapes_dir, settings.ontology_dir)
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        disable=not err.is_terminal,
+    )
+
+
+def _ingest_with_progress(
+    store: Store,
+    settings: Settings,
+    validator: ShapeValidator,
+    progress: Progress,
+    **kwargs: object,
+) -> IngestReport:
+    source: SourceDescription = kwargs["source"]  # type: ignore[assignment]
+    task = progress.add_task(f"{source.name}: validating", total=None)
+
+    def advance(done: int, total: int) -> None:
+        progress.update(task, completed=done, total=total)
+
+    report = ingest_file(store, settings, validator, progress=advance, **kwargs)  # type: ignore[arg-type]
+    progress.remove_task(task)
+    return report
+
+
+def _print_reports(reports: list[IngestReport]) -> None:
+    table = Table(title="Ingest", show_lines=False)
+    for column in ("source", "read", "loaded", "quarantined", "triples", "warnings", "seconds"):
+        table.add_column(column, justify="left" if column == "source" else "right")
+    for r in reports:
+        table.add_row(
+            r.source,
+            str(r.records_read),
+            str(r.records_loaded),
+            str(r.records_quarantined),
+            str(r.triples),
+            str(r.warnings),
+            f"{r.seconds:.1f}",
+        )
+    out.print(table)
+    for r in reports:
+        out.print(r.summary(), highlight=False, soft_wrap=True)
+        for entry in r.quarantined[:5]:
+            out.print(
+                f"  quarantined {entry.record.key}: {entry.reason}", highlight=False, soft_wrap=True
+            )
+        if len(r.quarantined) > 5:
+            out.print(f"  … and {len(r.quarantined) - 5} more", highlight=False)
+
+
+@app.command()
+def build(
+    only: Annotated[
+        list[str] | None, typer.Option("--source", help="Build only these bundled sources.")
+    ] = None,
+) -> None:
+    """Load every bundled source (data/sources.yaml) into the store, validating each record."""
+    settings = get_settings()
+    with _errors_to_exit_codes():
+        specs = load_manifest(settings.data_dir)
+        if only:
+            unknown = sorted(set(only) - {s.name for s in specs})
+            if unknown:
+                raise typer.BadParameter(
+                    f"unknown source(s) {', '.join(unknown)}; bundled: "
+                    f"{', '.join(s.name for s in specs)}"
+                )
+            specs = [s for s in specs if s.name in only]
+        validator = _validator(settings)
+        reports: list[IngestReport] = []
+        with open_store(settings) as store, _progress() as progress:
+            for spec in specs:
+                reports.append(
+                    _ingest_with_progress(
+                        store,
+                        settings,
+                        validator,
+                        progress,
+                        source=spec.description,
+                        path=spec.file,
+                        mapping_name=spec.mapping,
+                    )
+                )
+            total = len(store)
+        _print_reports(reports)
+        out.print(f"store {settings.store_path}: {total} quads in all", highlight=False)
+    if any(r.records_quarantined for r in reports):
+        raise typer.Exit(EXIT_INVALID)
+
+
+@app.command()
+def ingest(
+    file: Annotated[
+        Path, typer.Argument(help="Source file (.ttl, .nt, .jsonld, .rdf, .csv, .yaml).")
+    ],
+    source: Annotated[
+        str, typer.Option(help="Source name; its records go to graph <base>graph/NAME.")
+    ],
+    mapping: Annotated[
+        str | None, typer.Option(help="Mapping to apply (nuts, seeds, rdf); RDF files need none.")
+    ] = None,
+    title: Annotated[str | None, typer.Option(help="Title of the source in the catalogue.")] = None,
+) -> None:
+    """Validate FILE and load its valid records into the named graph of SOURCE (replacing it)."""
+    settings = get_settings()
+    with _errors_to_exit_codes():
+        description = SourceDescription(name=source, title=title or f"{source} ({file.name})")
+        with open_store(settings) as store, _progress() as progress:
+            report = _ingest_with_progress(
+                store,
+                settings,
+                _validator(settings),
+                progress,
+                source=description,
+                path=file,
+                mapping_name=mapping,
+            )
+        _print_reports([report])
+    if report.records_quarantined:
+        raise typer.Exit(EXIT_INVALID)
+
+
+@app.command()
+def validate(
+    file: Annotated[Path, typer.Argument(help="File to validate.")],
+    mapping: Annotated[
+        str | None, typer.Option(help="Mapping to apply (nuts, seeds, rdf).")
+    ] = None,
+) -> None:
+    """Validate FILE against the shapes and print the report; writes nothing."""
+    settings = get_settings()
+    with _errors_to_exit_codes():
+        description = SourceDescription(name="validate", title=file.name)
+        with _reference_store(settings) as store, _progress() as progress:
+            report = _ingest_with_progress(
+                store,
+                settings,
+                _validator(settings),
+                progress,
+                source=description,
+                path=file,
+                mapping_name=mapping,
+                dry_run=True,
+            )
+        out.print(report.summary(), highlight=False, soft_wrap=True)
+        for entry in report.quarantined:
+            out.print(f"\n[bold]{entry.record.key}[/]", highlight=False)
+            out.print(entry.reason, highlight=False, soft_wrap=True)
+    if report.records_quarantined:
+        raise typer.Exit(EXIT_INVALID)
+
+
+@contextmanager
+def _reference_store(settings: Settings) -> Iterator[Store]:
+    """The built store, read-only, for reference look-ups; an empty one if none is built."""
+    if settings.store_path.exists():
+        with open_store(settings, read_only=True) as store:
+            yield store
+    else:
+        from kg.store import EmbeddedStore
+
+        err.print("note: no store built yet; references to regions cannot be checked")
+        with EmbeddedStore(None) as store:
+            yield store
+
+
+@app.command()
+def query(
+    sparql: Annotated[
+        str | None, typer.Argument(help="SPARQL query text ('-' reads stdin).")
+    ] = None,
+    file: Annotated[
+        Path | None, typer.Option("--file", "-f", help="Read the query from a file.")
+    ] = None,
+    fmt: Annotated[
+        QueryOutput, typer.Option("--format", help="Output format.")
+    ] = QueryOutput.table,
+) -> None:
+    """Run a SPARQL query over the union of all graphs (GRAPH still addresses one source)."""
+    settings = get_settings()
+    with _errors_to_exit_codes():
+        text = _query_text(sparql, file)
+        with open_store(settings, read_only=True) as store:
+            result = store.query(text)
+        if result.kind == "graph":
+            assert result.graph is not None  # noqa: S101
+            sys.stdout.write(result.graph.serialize(format="turtle"))
+        elif fmt is QueryOutput.table:
+            _print_table(result.variables if result.kind == "select" else ["boolean"], result)
+        else:
+            sys.stdout.write(result.serialize(ResultFormat(fmt.value)))
+
+
+def _query_text(sparql: str | None, file: Path | None) -> str:
+    from kg.errors import InvalidInput
+
+    if file is not None:
+        if sparql is not None:
+            raise InvalidInput("give the query either as an argument or with --file, not both")
+        if not file.is_file():
+            raise InvalidInput(f"{file}: no such file")
+        return file.read_text(encoding="utf-8")
+    if sparql == "-":
+        return sys.stdin.read()
+    if not sparql:
+        raise InvalidInput("no query given: pass SPARQL text, '-' for stdin, or --file FILE")
+    return sparql
+
+
+def _print_table(variables: list[str], result: object) -> None:
+    from kg.store import QueryResult
+
+    assert isinstance(result, QueryResult)  # noqa: S101
+    table = Table(*variables)
+    if result.kind == "ask":
+        table.add_row("true" if result.boolean else "false")
+    for row in result.rows:
+        table.add_row(*[str(row[v]) if v in row else "" for v in variables])
+    out.print(table)
+    if result.kind == "select":
+        out.print(f"{len(result.rows)} rows", highlight=False)
+
+
+@app.command()
+def export(
+    fmt: Annotated[ExportFormat, typer.Option("--format", help="Serialisation.")] = ExportFormat.nq,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="File (default stdout).")
+    ] = None,
+) -> None:
+    """Export the store: quads (nq, trig) keep graph names; triple formats give the union."""
+    settings = get_settings()
+    with _errors_to_exit_codes(), open_store(settings, read_only=True) as store:
+        data = store.dump(RdfSerialization(fmt.value))
+    if output is None:
+        sys.stdout.buffer.write(data)
+    else:
+        output.write_bytes(data)
+        err.print(f"wrote {len(data)} bytes to {output}")
+
+
+@app.command()
+def stats() -> None:
+    """Triples per named graph and records (typed resources) per class."""
+    settings = get_settings()
+    with _errors_to_exit_codes(), open_store(settings, read_only=True) as store:
+        sizes = store.graph_sizes()
+        classes = class_counts(store)
+    graphs = Table("graph", "triples", title="Triples per graph")
+    for graph, size in sizes.items():
+        graphs.add_row(graph or "(default graph)", str(size))
+    graphs.add_row("[bold]total[/]", f"[bold]{sum(sizes.values())}[/]")
+    out.print(graphs)
+    per_class = Table("class", "resources", title="Resources per class")
+    for cls, count in classes:
+        per_class.add_row(cls, str(count))
+    out.print(per_class)
+
+
+@app.command()
+def serve(
+    host: Annotated[
+        str | None, typer.Option(help="Address to listen on (default KG_HOST).")
+    ] = None,
+    port: Annotated[int | None, typer.Option(help="Port (default KG_PORT).")] = None,
+) -> None:
+    """Serve the HTTP API (health, graph size) with uvicorn."""
+    import uvicorn
+
+    from kg.api.app import create_app
+
+    settings = get_settings()
+    with _errors_to_exit_codes():
+        application = create_app(settings)
+        uvicorn.run(application, host=host or settings.host, port=port or settings.port)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

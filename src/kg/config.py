@@ -1,0 +1,72 @@
+"""One settings object, read from ``KG_*`` environment variables.
+
+Every setting is listed with its default in the README's settings table. Settings are read when
+:func:`get_settings` is called, never at import time, so tests and the CLI can pass their own.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+#: The repository root when running from a checkout (``src/kg/config.py`` → two levels up).
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+class Settings(BaseSettings):
+    """ClusterKG configuration. Field names map to ``KG_<NAME>`` environment variables."""
+
+    model_config = SettingsConfigDict(env_prefix="KG_", extra="ignore")
+
+    store_path: Path = Field(
+        default=PROJECT_ROOT / "var" / "store",
+        description="Directory of the embedded (pyoxigraph) store; created if missing.",
+    )
+    base_iri: str = Field(
+        default="https://w3id.org/clusterkg/id/",
+        description="Base IRI of minted data resources; must end with '/' or '#'.",
+    )
+    host: str = Field(default="127.0.0.1", description="Address `kg serve` listens on.")
+    port: int = Field(default=8000, ge=1, le=65535, description="Port `kg serve` listens on.")
+    data_dir: Path = Field(
+        default=PROJECT_ROOT / "data",
+        description="Bundled data: sources/, mappings/ and the sources manifest.",
+    )
+    ontology_dir: Path = Field(default=PROJECT_ROOT / "ontology", description="OWL ontology files.")
+    shapes_dir: Path = Field(default=PROJECT_ROOT / "shapes", description="SHACL shapes files.")
+    quarantine_dir: Path = Field(
+        default=PROJECT_ROOT / "var" / "quarantine",
+        description="Where invalid records are written, one JSON-lines file per source.",
+    )
+    validation_batch_size: int = Field(
+        default=500,
+        ge=1,
+        description="Records validated per pyshacl run (per-record runs are slow, whole-graph runs "
+        "use much memory).",
+    )
+
+    @field_validator("base_iri")
+    @classmethod
+    def _base_iri_ends_with_separator(cls, value: str) -> str:
+        if not value.endswith(("/", "#")):
+            raise ValueError("KG_BASE_IRI must end with '/' or '#'")
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("KG_BASE_IRI must be an http(s) IRI")
+        return value
+
+    @cached_property
+    def meta_graph(self) -> str:
+        """IRI of the named graph holding provenance and dataset descriptions."""
+        return f"{self.base_iri}graph/meta"
+
+    def source_graph(self, source: str) -> str:
+        """IRI of the named graph that holds one source's records."""
+        return f"{self.base_iri}graph/{source}"
+
+
+def get_settings() -> Settings:
+    """Read settings from the environment (and defaults)."""
+    return Settings()

@@ -1,0 +1,107 @@
+"""The one exception hierarchy of ClusterKG.
+
+Each error carries a stable ``type`` slug (used as the RFC 9457 problem ``type``), an HTTP
+status, a human title and a detail message written for the person who has to act on it. The CLI
+maps them to exit codes; the HTTP layer maps them to ``application/problem+json``.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+#: Base of problem ``type`` IRIs; each subclass appends its slug.
+PROBLEM_BASE = "https://w3id.org/clusterkg/problems/"
+
+
+class KGError(Exception):
+    """Base class: an error the user can understand and act on."""
+
+    slug: ClassVar[str] = "error"
+    status: ClassVar[int] = 500
+    title: ClassVar[str] = "ClusterKG error"
+    #: Exit code of the ``kg`` command for this error (2 = usage or input error).
+    exit_code: ClassVar[int] = 2
+
+    def __init__(self, detail: str, **extensions: Any) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.extensions = extensions
+
+    @property
+    def type_iri(self) -> str:
+        """The RFC 9457 ``type`` member."""
+        return PROBLEM_BASE + self.slug
+
+    def to_problem(self, instance: str | None = None) -> dict[str, Any]:
+        """Render as an RFC 9457 problem details object.
+
+        >>> InvalidInput("bad row", line=3).to_problem()["line"]
+        3
+        """
+        problem: dict[str, Any] = {
+            "type": self.type_iri,
+            "title": self.title,
+            "status": self.status,
+            "detail": self.detail,
+        }
+        if instance:
+            problem["instance"] = instance
+        problem.update(self.extensions)
+        return problem
+
+
+class InvalidInput(KGError):
+    """Input that cannot be read: a missing file, an unknown format, a malformed row or document."""
+
+    slug = "invalid-input"
+    status = 400
+    title = "Invalid input"
+
+
+class InvalidQuery(KGError):
+    """A SPARQL query or update that does not parse or cannot run."""
+
+    slug = "invalid-query"
+    status = 400
+    title = "Invalid SPARQL"
+
+
+class NotFound(KGError):
+    """A resource, source or saved query that does not exist."""
+
+    slug = "not-found"
+    status = 404
+    title = "Not found"
+
+
+class ShapeViolation(KGError):
+    """Records that fail SHACL validation (violations block; warnings do not)."""
+
+    slug = "shape-violation"
+    status = 422
+    title = "Records violate the shapes"
+    exit_code = 1
+
+
+class QueryTimeout(KGError):
+    """A query that ran past its time limit."""
+
+    slug = "query-timeout"
+    status = 503
+    title = "Query timed out"
+
+
+class Unauthorized(KGError):
+    """A write without valid credentials."""
+
+    slug = "unauthorized"
+    status = 401
+    title = "Unauthorized"
+
+
+class StoreUnavailable(KGError):
+    """The store cannot be opened or reached (locked, missing, remote endpoint down)."""
+
+    slug = "store-unavailable"
+    status = 503
+    title = "Store unavailable"

@@ -1,0 +1,1 @@
+"""Ingest: read, map, validate, load, quarantine."""

@@ -1,0 +1,122 @@
+"""PROV-O and DCAT description of each source's named graph.
+
+Every node of a source's description is the graph IRI or one of its ``#`` fragments, so the
+store can replace the description together with the data in one step.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCAT, DCTERMS, PROV, RDF, RDFS, VOID, XSD
+
+from kg import __version__
+from kg.namespaces import CKG, PREFIXES, SPDX
+
+SOFTWARE_AGENT = URIRef(f"https://w3id.org/clusterkg/software/kg/{__version__}")
+MEDIA_TYPES = {
+    ".csv": "text/csv",
+    ".tsv": "text/tab-separated-values",
+    ".ttl": "text/turtle",
+    ".nt": "application/n-triples",
+    ".jsonld": "application/ld+json",
+    ".rdf": "application/rdf+xml",
+    ".owl": "application/rdf+xml",
+    ".yaml": "application/yaml",
+    ".yml": "application/yaml",
+}
+
+
+@dataclass(frozen=True)
+class SourceDescription:
+    """What the manifest (or the ``kg ingest`` command line) says about a source."""
+
+    name: str
+    title: str
+    publisher: str | None = None
+    license: str | None = None
+    origin: str | None = None
+
+
+@dataclass(frozen=True)
+class IngestFacts:
+    """Measured facts of one ingest run."""
+
+    source_file: Path
+    source_document: URIRef
+    checksum_sha256: str
+    byte_size: int
+    started: datetime
+    ended: datetime
+    records_read: int
+    records_loaded: int
+    records_quarantined: int
+    triples: int
+
+
+def describe_ingest(
+    graph_iri: str, catalog_iri: str, source: SourceDescription, facts: IngestFacts
+) -> Graph:
+    """The metadata graph for one loaded source."""
+    g = Graph()
+    for prefix, namespace in PREFIXES.items():
+        g.bind(prefix, namespace)
+    dataset = URIRef(graph_iri)
+    activity = URIRef(f"{graph_iri}#ingest")
+    distribution = URIRef(f"{graph_iri}#distribution")
+    checksum = URIRef(f"{graph_iri}#checksum")
+
+    g.add((URIRef(catalog_iri), RDF.type, DCAT.Catalog))
+    g.add((URIRef(catalog_iri), DCAT.dataset, dataset))
+
+    g.add((dataset, RDF.type, DCAT.Dataset))
+    g.add((dataset, RDF.type, VOID.Dataset))
+    g.add((dataset, RDF.type, PROV.Entity))
+    g.add((dataset, DCTERMS.title, Literal(source.title, lang="en")))
+    g.add((dataset, DCTERMS.identifier, Literal(source.name)))
+    g.add((dataset, DCTERMS.source, facts.source_document))
+    g.add((dataset, PROV.wasDerivedFrom, facts.source_document))
+    g.add((dataset, PROV.wasGeneratedBy, activity))
+    g.add((dataset, PROV.generatedAtTime, Literal(facts.ended.isoformat(), datatype=XSD.dateTime)))
+    g.add((dataset, DCTERMS.modified, Literal(facts.ended.isoformat(), datatype=XSD.dateTime)))
+    g.add((dataset, VOID.triples, Literal(facts.triples, datatype=XSD.integer)))
+    g.add((dataset, CKG.recordsRead, Literal(facts.records_read, datatype=XSD.integer)))
+    g.add((dataset, CKG.recordsLoaded, Literal(facts.records_loaded, datatype=XSD.integer)))
+    g.add(
+        (dataset, CKG.recordsQuarantined, Literal(facts.records_quarantined, datatype=XSD.integer))
+    )
+    g.add((dataset, DCAT.distribution, distribution))
+    if source.license:
+        g.add((dataset, DCTERMS.license, URIRef(source.license)))
+    if source.publisher:
+        g.add((dataset, DCTERMS.publisher, Literal(source.publisher)))
+    if source.origin:
+        g.add((dataset, RDFS.comment, Literal(source.origin, lang="en")))
+
+    g.add((distribution, RDF.type, DCAT.Distribution))
+    g.add((distribution, DCTERMS.title, Literal(facts.source_file.name)))
+    media_type = MEDIA_TYPES.get(facts.source_file.suffix.lower())
+    if media_type:
+        g.add(
+            (
+                distribution,
+                DCAT.mediaType,
+                URIRef(f"https://www.iana.org/assignments/media-types/{media_type}"),
+            )
+        )
+    g.add((distribution, DCAT.byteSize, Literal(facts.byte_size, datatype=XSD.nonNegativeInteger)))
+    g.add((distribution, SPDX.checksum, checksum))
+    g.add((checksum, RDF.type, SPDX.Checksum))
+    g.add((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
+    g.add((checksum, SPDX.checksumValue, Literal(facts.checksum_sha256, datatype=XSD.hexBinary)))
+
+    g.add((activity, RDF.type, PROV.Activity))
+    g.add((activity, RDFS.label, Literal(f"ingest of {source.name}", lang="en")))
+    g.add((activity, PROV.used, facts.source_document))
+    g.add((activity, PROV.wasAssociatedWith, SOFTWARE_AGENT))
+    g.add((activity, PROV.startedAtTime, Literal(facts.started.isoformat(), datatype=XSD.dateTime)))
+    g.add((activity, PROV.endedAtTime, Literal(facts.ended.isoformat(), datatype=XSD.dateTime)))
+    return g

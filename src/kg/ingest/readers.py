@@ -1,0 +1,128 @@
+"""Reading source files, with errors that say which file, which line and what is wrong."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from pathlib import Path
+
+from rdflib import Graph
+from rdflib.plugins.parsers.notation3 import BadSyntax
+
+from kg.errors import InvalidInput
+
+#: RDF formats by file extension, as rdflib names them.
+RDF_FORMATS = {
+    ".ttl": "turtle",
+    ".nt": "nt",
+    ".nq": "nquads",
+    ".trig": "trig",
+    ".jsonld": "json-ld",
+    ".json-ld": "json-ld",
+    ".rdf": "xml",
+    ".owl": "xml",
+}
+TABULAR_FORMATS = {".csv": ",", ".tsv": "\t"}
+DOCUMENT_FORMATS = {".yaml", ".yml"}
+
+
+def require_file(path: Path) -> Path:
+    """Return ``path`` if it is a readable file, else raise :class:`InvalidInput`."""
+    if not path.exists():
+        raise InvalidInput(f"{path}: no such file")
+    if not path.is_file():
+        raise InvalidInput(f"{path}: not a file")
+    return path
+
+
+def file_format(path: Path) -> str:
+    """The format family of a file from its extension: ``rdf``, ``tabular`` or ``document``.
+
+    >>> file_format(Path("regions.csv"))
+    'tabular'
+    >>> file_format(Path("x.xlsx"))
+    Traceback (most recent call last):
+    ...
+    kg.errors.InvalidInput: x.xlsx: unknown format '.xlsx'; use one of .csv, .jsonld, .nt, ...
+    """
+    suffix = path.suffix.lower()
+    if suffix in RDF_FORMATS:
+        return "rdf"
+    if suffix in TABULAR_FORMATS:
+        return "tabular"
+    if suffix in DOCUMENT_FORMATS:
+        return "document"
+    known = sorted({*RDF_FORMATS, *TABULAR_FORMATS, *DOCUMENT_FORMATS})
+    raise InvalidInput(
+        f"{path}: unknown format '{suffix}'; use one of {', '.join(known[:3])}, ...",
+        known_formats=known,
+    )
+
+
+def read_rdf(path: Path) -> Graph:
+    """Parse an RDF file; syntax errors name the file and line."""
+    require_file(path)
+    rdf_format = RDF_FORMATS[path.suffix.lower()]
+    graph = Graph()
+    try:
+        graph.parse(path, format=rdf_format)
+    except BadSyntax as exc:
+        raise InvalidInput(
+            f"{path.name}: broken {rdf_format} at line {exc.lines + 1}: {exc.message}",
+            line=exc.lines + 1,
+        ) from exc
+    except Exception as exc:  # rdflib's parsers raise many types; all mean "cannot read this file"
+        raise InvalidInput(f"{path.name}: cannot parse as {rdf_format}: {exc}") from exc
+    return graph
+
+
+class TableRow(dict[str, str]):
+    """A CSV row with the line it started on and, if it is malformed, why."""
+
+    line: int
+    problem: str | None
+
+
+def read_table(path: Path, required_columns: list[str]) -> Iterator[TableRow]:
+    """Yield the rows of a CSV/TSV file as dicts.
+
+    A missing header column is an input error (nothing can be mapped); a row with the wrong
+    number of fields is yielded with ``problem`` set, so it is quarantined rather than lost.
+    """
+    require_file(path)
+    delimiter = TABULAR_FORMATS[path.suffix.lower()]
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.reader(handle, delimiter=delimiter, strict=True)
+        try:
+            header = next(reader)
+        except StopIteration:
+            raise InvalidInput(f"{path.name}: the file is empty; expected a header row") from None
+        except csv.Error as exc:
+            raise InvalidInput(f"{path.name}: malformed header: {exc}", line=1) from exc
+        missing = [column for column in required_columns if column not in header]
+        if missing:
+            raise InvalidInput(
+                f"{path.name}: missing column(s) {', '.join(missing)}; the header has "
+                f"{', '.join(header)}",
+                line=1,
+            )
+        while True:
+            line = reader.line_num + 1
+            try:
+                cells = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                raise InvalidInput(
+                    f"{path.name}: malformed CSV at line {line}: {exc}", line=line
+                ) from exc
+            if not cells:
+                continue
+            row = TableRow(zip(header, cells, strict=False))
+            row.line = line
+            row.problem = None
+            if len(cells) != len(header):
+                row.problem = (
+                    f"line {line} has {len(cells)} fields but the header has {len(header)}"
+                )
+            yield row

@@ -1,0 +1,113 @@
+"""What a mapping produces: records, each a small RDF graph that is validated and loaded whole."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from rdflib import Graph, URIRef
+
+
+@dataclass
+class Record:
+    """One source record mapped to RDF.
+
+    ``key`` names the record for people (``"row 12"``, ``"partner:certh"``); ``raw`` is the record
+    as read (JSON-serialisable) so a quarantined record can be fixed and re-submitted.
+    """
+
+    key: str
+    graph: Graph
+    raw: Mapping[str, Any] = field(default_factory=dict)
+    location: str | None = None
+    #: Set when the record could not be mapped at all (e.g. a malformed row): it is quarantined.
+    problem: str | None = None
+
+
+@dataclass(frozen=True)
+class MappingContext:
+    """What a mapping needs besides its input: where minted IRIs live and which file it reads."""
+
+    base_iri: str
+    source_name: str
+    source_file: Path
+    #: IRI naming the source document, used as ``dct:source`` on every mapped resource.
+    source_document: URIRef
+
+    def mint(self, kind: str, key: str) -> URIRef:
+        """Mint a data IRI ``{base}{kind}/{slug(key)}``.
+
+        >>> base = "https://w3id.org/clusterkg/id/"
+        >>> ctx = MappingContext(base, "seeds", Path("x"), URIRef("urn:x"))
+        >>> ctx.mint("project", "ClusterFY")
+        rdflib.term.URIRef('https://w3id.org/clusterkg/id/project/clusterfy')
+        """
+        return URIRef(f"{self.base_iri}{kind}/{slugify(key)}")
+
+
+class RecordMapping(Protocol):
+    """A mapping: reads one source file and yields records."""
+
+    def __call__(self, context: MappingContext) -> Iterator[Record]: ...
+
+
+def slugify(text: str) -> str:
+    """Lower-case ASCII slug for IRIs.
+
+    >>> slugify("Castilla-La Mancha (UCLM)")
+    'castilla-la-mancha-uclm'
+    >>> slugify("Κεντρική Μακεδονία")
+    'kentriki-makedonia'
+    """
+    decomposed = unicodedata.normalize("NFKD", text)
+    normalised = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    ascii_text = normalised.encode("ascii", "ignore").decode("ascii")
+    if not ascii_text.strip() and text.strip():
+        ascii_text = _greek_to_latin(normalised)
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    if not slug:
+        raise ValueError(f"cannot make an IRI slug of {text!r}")
+    return slug
+
+
+_GREEK = dict(
+    zip(
+        "αβγδεζηθικλμνξοπρσςτυφχψω",
+        [
+            "a",
+            "b",
+            "g",
+            "d",
+            "e",
+            "z",
+            "i",
+            "th",
+            "i",
+            "k",
+            "l",
+            "m",
+            "n",
+            "x",
+            "o",
+            "p",
+            "r",
+            "s",
+            "s",
+            "t",
+            "y",
+            "f",
+            "ch",
+            "ps",
+            "o",
+        ],
+        strict=True,
+    )
+)
+
+
+def _greek_to_latin(text: str) -> str:
+    return "".join(_GREEK.get(ch, ch) for ch in text.lower())

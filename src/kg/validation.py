@@ -1,0 +1,251 @@
+"""SHACL validation of records against the shapes, with the ontology for the class hierarchy.
+
+Validation runs per batch of records (a whole-graph run with RDFS inference is ~35x slower; one
+pyshacl run per record pays the set-up cost each time). Each finding is attributed back to the
+record whose nodes it is about, so one bad record never sinks its neighbours.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from pyshacl import validate as pyshacl_validate
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import RDF, SKOS
+from rdflib.term import Identifier, Node
+
+from kg.errors import InvalidInput
+from kg.namespaces import PREFIXES, SH
+
+#: Returns, for a set of IRIs a batch refers to but does not describe, the triples a shape may
+#: need about them (their types and concept schemes), e.g. from the store.
+ReferenceLookup = Callable[[set[URIRef]], Graph]
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One SHACL validation result, in the terms a data steward needs."""
+
+    focus_node: Identifier
+    component: str  # e.g. "MinCountConstraintComponent"
+    severity: str  # "Violation" | "Warning" | "Info"
+    message: str
+    path: str | None = None
+    value: str | None = None
+    shape: str | None = None
+    #: The terms as in the SHACL report, kept so the report can be re-serialised faithfully.
+    path_term: Identifier | None = field(default=None, compare=False, repr=False)
+    value_term: Identifier | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def blocking(self) -> bool:
+        """Violations block loading; warnings and infos are reported only."""
+        return self.severity == "Violation"
+
+    def plain(self) -> str:
+        """One sentence a data steward can act on.
+
+        >>> Finding(URIRef("https://x/a"), "MinCountConstraintComponent", "Violation",
+        ...         "Give the project a label.", path="rdfs:label").plain()
+        'Violation on <https://x/a>, property rdfs:label: Give the project a label. (MinCount)'
+        """
+        where = f", property {self.path}" if self.path else ""
+        value = f", value {self.value}" if self.value else ""
+        component = self.component.removesuffix("ConstraintComponent")
+        return f"{self.severity} on <{self.focus_node}>{where}{value}: {self.message} ({component})"
+
+
+@dataclass
+class ValidationReport:
+    """Findings for one graph or one record, plus the raw SHACL report as Turtle."""
+
+    findings: list[Finding] = field(default_factory=list)
+    report_turtle: str = ""
+
+    @property
+    def conforms(self) -> bool:
+        """True when no finding is a violation (warnings allowed)."""
+        return not any(f.blocking for f in self.findings)
+
+    @property
+    def violations(self) -> list[Finding]:
+        return [f for f in self.findings if f.blocking]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if not f.blocking]
+
+    def plain(self) -> str:
+        """The findings as plain sentences, violations first."""
+        ordered = sorted(self.findings, key=lambda f: (not f.blocking, str(f.focus_node)))
+        return "\n".join(f.plain() for f in ordered)
+
+
+def _short(term: Node | None, graph: Graph) -> str | None:
+    if term is None:
+        return None
+    if isinstance(term, URIRef):
+        try:
+            return graph.namespace_manager.normalizeUri(term)
+        except Exception:  # rdflib raises several types for IRIs it cannot shorten
+            return str(term)
+    return str(term)
+
+
+class ShapeValidator:
+    """Validates RDF against the project's shapes, with the ontology mixed in for subclasses."""
+
+    def __init__(self, shapes_dir: Path, ontology_dir: Path) -> None:
+        self.shapes_dir = shapes_dir
+        self.ontology_dir = ontology_dir
+
+    @cached_property
+    def shapes(self) -> Graph:
+        """All ``shapes/*.ttl`` files as one graph."""
+        return _load_turtle_dir(self.shapes_dir)
+
+    @cached_property
+    def ontology(self) -> Graph:
+        """All ``ontology/*.ttl`` files as one graph (classes, code lists, KET schemes)."""
+        return _load_turtle_dir(self.ontology_dir)
+
+    def validate_graph(
+        self, data: Graph, focus_nodes: Sequence[Identifier] | None = None
+    ) -> ValidationReport:
+        """Validate ``data`` (which may include reference triples) and report every finding.
+
+        With ``focus_nodes``, only those nodes are validated; reference nodes are left alone.
+        """
+        work = Graph()
+        for prefix, namespace in PREFIXES.items():
+            work.bind(prefix, namespace)
+        for triple in data:
+            work.add(triple)
+        _conforms, report_graph, _text = pyshacl_validate(
+            work,
+            shacl_graph=self.shapes,
+            ont_graph=self.ontology,
+            inference="none",
+            advanced=True,
+            allow_warnings=True,
+            allow_infos=True,
+            inplace=True,
+            focus_nodes=list(focus_nodes) if focus_nodes is not None else None,
+        )
+        assert isinstance(report_graph, Graph)  # noqa: S101 - pyshacl returns a Graph here
+        return _parse_report(report_graph, work)
+
+    def validate_records(
+        self, records: Sequence[RecordGraph], lookup: ReferenceLookup | None = None
+    ) -> list[ValidationReport]:
+        """Validate a batch of records in one pyshacl run; return one report per record."""
+        batch = Graph()
+        owner: dict[Identifier, list[int]] = {}
+        for index, record in enumerate(records):
+            for triple in record.graph:
+                batch.add(triple)
+            for subject in set(record.graph.subjects()):
+                owner.setdefault(subject, []).append(index)
+        if lookup is not None:
+            described = set(owner)
+            referenced = {
+                o for o in batch.objects() if isinstance(o, URIRef) and o not in described
+            }
+            if referenced:
+                for triple in lookup(referenced):
+                    batch.add(triple)
+        focus = [node for node in owner if isinstance(node, URIRef)] + [
+            node for node in owner if not isinstance(node, URIRef)
+        ]
+        combined = self.validate_graph(batch, focus_nodes=focus)
+        reports = [ValidationReport() for _ in records]
+        for finding in combined.findings:
+            for index in owner.get(finding.focus_node, []):
+                reports[index].findings.append(finding)
+        for report in reports:
+            report.report_turtle = _findings_turtle(report.findings)
+        return reports
+
+
+@dataclass
+class RecordGraph:
+    """The minimum a validator needs of a record: its triples."""
+
+    graph: Graph
+
+
+def _load_turtle_dir(directory: Path) -> Graph:
+    graph = Graph()
+    files = sorted(directory.glob("*.ttl"))
+    if not files:
+        raise InvalidInput(f"no Turtle files in {directory}")
+    for path in files:
+        graph.parse(path, format="turtle")
+    return graph
+
+
+def _parse_report(report: Graph, data: Graph) -> ValidationReport:
+    findings: list[Finding] = []
+    for result in report.subjects(RDF.type, SH.ValidationResult):
+        focus = report.value(result, SH.focusNode)
+        component = report.value(result, SH.sourceConstraintComponent)
+        severity = report.value(result, SH.resultSeverity)
+        message = report.value(result, SH.resultMessage)
+        path = report.value(result, SH.resultPath)
+        value = report.value(result, SH.value)
+        findings.append(
+            Finding(
+                focus_node=focus,  # type: ignore[arg-type]
+                component=str(component).rsplit("#", 1)[-1],
+                severity=str(severity).rsplit("#", 1)[-1],
+                message=str(message) if message is not None else "",
+                path=_short(path, data),
+                value=_short(value, data),
+                shape=_short(report.value(result, SH.sourceShape), data),
+                path_term=path if isinstance(path, URIRef) else None,
+                value_term=value if not isinstance(value, BNode) else None,
+            )
+        )
+    findings.sort(key=lambda f: (str(f.focus_node), f.component, f.path or "", f.message))
+    return ValidationReport(findings=findings, report_turtle=_findings_turtle(findings))
+
+
+def _findings_turtle(findings: Iterable[Finding]) -> str:
+    """A SHACL validation report (``sh:ValidationReport``) for these findings, as Turtle."""
+    report = Graph()
+    report.bind("sh", SH)
+    node = URIRef("urn:clusterkg:report")
+    report.add((node, RDF.type, SH.ValidationReport))
+    conforms = True
+    for finding in findings:
+        conforms = conforms and not finding.blocking
+        result = BNode()
+        report.add((node, SH.result, result))
+        report.add((result, RDF.type, SH.ValidationResult))
+        report.add((result, SH.focusNode, finding.focus_node))
+        report.add((result, SH.resultSeverity, SH[finding.severity]))
+        report.add((result, SH.sourceConstraintComponent, SH[finding.component]))
+        report.add((result, SH.resultMessage, Literal(finding.message)))
+        if finding.path_term is not None:
+            report.add((result, SH.resultPath, finding.path_term))
+        if finding.value_term is not None:
+            report.add((result, SH.value, finding.value_term))
+    report.add((node, SH.conforms, Literal(conforms)))
+    return report.serialize(format="turtle")
+
+
+def scheme_lookup_from_graph(reference: Graph) -> ReferenceLookup:
+    """A :data:`ReferenceLookup` answering from an in-memory graph (types and schemes)."""
+
+    def lookup(iris: set[URIRef]) -> Graph:
+        out = Graph()
+        for iri in iris:
+            for predicate in (RDF.type, SKOS.inScheme):
+                for obj in reference.objects(iri, predicate):
+                    out.add((iri, predicate, obj))
+        return out
+
+    return lookup

@@ -1,0 +1,68 @@
+"""Shared fixtures: settings pointing at temporary directories, and one built store per session.
+
+Settings are passed explicitly (never by mutating ``os.environ`` in-process); subprocesses of the
+real ``kg`` command get their own environment.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kg.config import PROJECT_ROOT, Settings
+from kg.validation import ShapeValidator
+
+KG = str(Path(sys.executable).with_name("kg"))
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    """Settings with a fresh store and quarantine directory."""
+    return Settings(store_path=tmp_path / "store", quarantine_dir=tmp_path / "quarantine")
+
+
+@pytest.fixture(scope="session")
+def validator() -> ShapeValidator:
+    """The project's shapes and ontology, parsed once."""
+    return ShapeValidator(PROJECT_ROOT / "shapes", PROJECT_ROOT / "ontology")
+
+
+def kg_env(store: Path, quarantine: Path | None = None, **extra: str) -> dict[str, str]:
+    """Environment for a ``kg`` subprocess using ``store``."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KG_")}
+    env["KG_STORE_PATH"] = str(store)
+    env["KG_QUARANTINE_DIR"] = str(quarantine or store.parent / "quarantine")
+    env["COLUMNS"] = "200"  # rich wraps tables to the terminal width
+    env.update(extra)
+    return env
+
+
+def run_kg(
+    *args: str, env: dict[str, str], stdin: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run the installed ``kg`` command."""
+    return subprocess.run(  # noqa: S603 - our own console script
+        [KG, *args], env=env, input=stdin, capture_output=True, text=True, timeout=600, check=False
+    )
+
+
+@pytest.fixture(scope="session")
+def built_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store built once by the real ``kg build`` from the bundled sources."""
+    root = tmp_path_factory.mktemp("built")
+    result = run_kg("build", env=kg_env(root / "store"))
+    assert result.returncode == 0, result.stdout + result.stderr
+    return root / "store"
+
+
+@pytest.fixture
+def built_store_copy(built_store: Path, tmp_path: Path) -> Path:
+    """A private copy of the built store, for tests that write."""
+    target = tmp_path / "store"
+    shutil.copytree(built_store, target)
+    return target
