@@ -46,7 +46,7 @@ def run_kg(
     *args: str, env: dict[str, str], stdin: str | None = None
 ) -> subprocess.CompletedProcess[str]:
     """Run the installed ``kg`` command."""
-    return subprocess.run(  # noqa: S603 - our own console script
+    return subprocess.run(
         [KG, *args], env=env, input=stdin, capture_output=True, text=True, timeout=600, check=False
     )
 

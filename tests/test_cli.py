@@ -35,7 +35,7 @@ def test_rebuild_reports_balanced_counts_and_no_quarantine(built_store_copy: Pat
 
 
 def test_query_formats(built_store: Path) -> None:
-    query = f"SELECT ?label WHERE {{ <{REGION}> <http://www.w3.org/2004/02/skos/core#prefLabel> ?label }}"
+    query = f"SELECT ?label WHERE {{ <{REGION}> skos:prefLabel ?label }}"
     env = kg_env(built_store)
     as_csv = run_kg("query", query, "--format", "csv", env=env)
     assert as_csv.returncode == 0, as_csv.stderr

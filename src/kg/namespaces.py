@@ -27,8 +27,7 @@ SPDX = Namespace("http://spdx.org/rdf/terms#")
 SCHEMA = Namespace("https://schema.org/")
 SH = Namespace("http://www.w3.org/ns/shacl#")
 
-#: Prefixes bound when serialising and prepended to ad-hoc queries' documentation.
-PREFIXES: dict[str, Namespace | str] = {
+_NAMESPACES: dict[str, object] = {
     "ckg": CKG,
     "ckgc": CKGC,
     "ket": KET,
@@ -57,6 +56,8 @@ PREFIXES: dict[str, Namespace | str] = {
     "foaf": FOAF,
     "void": VOID,
 }
+#: Prefixes bound when serialising and predeclared for every query.
+PREFIXES: dict[str, str] = {name: str(namespace) for name, namespace in _NAMESPACES.items()}
 
 
 def sparql_prefixes() -> str:

@@ -11,18 +11,27 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import Protocol
 
 from pyshacl import validate as pyshacl_validate
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SKOS
 from rdflib.term import Identifier, Node
 
-from kg.errors import InvalidInput
+from kg.errors import InvalidInput, KGError
 from kg.namespaces import PREFIXES, SH
 
 #: Returns, for a set of IRIs a batch refers to but does not describe, the triples a shape may
 #: need about them (their types and concept schemes), e.g. from the store.
 ReferenceLookup = Callable[[set[URIRef]], Graph]
+
+
+class ShapesError(KGError):
+    """The shapes themselves are broken (a bug in ``shapes/``, not in the data)."""
+
+    slug = "shapes-error"
+    status = 500
+    title = "SHACL shapes could not be applied"
 
 
 @dataclass(frozen=True)
@@ -112,55 +121,65 @@ class ShapeValidator:
         """All ``ontology/*.ttl`` files as one graph (classes, code lists, KET schemes)."""
         return _load_turtle_dir(self.ontology_dir)
 
-    def validate_graph(
-        self, data: Graph, focus_nodes: Sequence[Identifier] | None = None
-    ) -> ValidationReport:
-        """Validate ``data`` (which may include reference triples) and report every finding.
+    @cached_property
+    def _ontology_lookup(self) -> ReferenceLookup:
+        return scheme_lookup_from_graph(self.ontology)
 
-        With ``focus_nodes``, only those nodes are validated; reference nodes are left alone.
+    def validate_graph(self, data: Graph) -> ValidationReport:
+        """Validate ``data`` (records plus any reference triples) and report every finding.
+
+        Every targeted node is validated; callers that mix in reference stubs filter findings
+        by focus node (as :meth:`validate_records` does). Focus-node restriction in pyshacl is
+        not used on purpose: it also switches off nested checks (``sh:node``, ``sh:or``) on
+        values that are not focus nodes, which would let bad code-list references pass.
         """
         work = Graph()
         for prefix, namespace in PREFIXES.items():
             work.bind(prefix, namespace)
         for triple in data:
             work.add(triple)
-        _conforms, report_graph, _text = pyshacl_validate(
-            work,
-            shacl_graph=self.shapes,
-            ont_graph=self.ontology,
-            inference="none",
-            advanced=True,
-            allow_warnings=True,
-            allow_infos=True,
-            inplace=True,
-            focus_nodes=list(focus_nodes) if focus_nodes is not None else None,
-        )
-        assert isinstance(report_graph, Graph)  # noqa: S101 - pyshacl returns a Graph here
+        try:
+            _conforms, report_graph, text = pyshacl_validate(
+                work,
+                shacl_graph=self.shapes,
+                ont_graph=self.ontology,
+                inference="none",
+                advanced=True,
+                allow_warnings=True,
+                allow_infos=True,
+                inplace=True,
+            )
+        except Exception as exc:  # pyshacl raises ReportableRuntimeError and others on bad shapes
+            raise ShapesError(f"the SHACL shapes could not be applied: {exc}") from exc
+        if not isinstance(report_graph, Graph):
+            raise ShapesError(f"the SHACL shapes could not be applied: {text}")
         return _parse_report(report_graph, work)
 
     def validate_records(
         self, records: Sequence[RecordGraph], lookup: ReferenceLookup | None = None
     ) -> list[ValidationReport]:
-        """Validate a batch of records in one pyshacl run; return one report per record."""
+        """Validate a batch of records in one pyshacl run; return one report per record.
+
+        Nodes a batch refers to but does not describe get their types and concept schemes from
+        the ontology files and from ``lookup`` (the store, other records of the source), so
+        code-list and class checks work across batches and sources.
+        """
         batch = Graph()
-        owner: dict[Identifier, list[int]] = {}
+        owner: dict[Node, list[int]] = {}
         for index, record in enumerate(records):
             for triple in record.graph:
                 batch.add(triple)
             for subject in set(record.graph.subjects()):
                 owner.setdefault(subject, []).append(index)
-        if lookup is not None:
-            described = set(owner)
-            referenced = {
-                o for o in batch.objects() if isinstance(o, URIRef) and o not in described
-            }
-            if referenced:
-                for triple in lookup(referenced):
-                    batch.add(triple)
-        focus = [node for node in owner if isinstance(node, URIRef)] + [
-            node for node in owner if not isinstance(node, URIRef)
-        ]
-        combined = self.validate_graph(batch, focus_nodes=focus)
+        if any(not isinstance(node, URIRef) for node in owner):
+            raise ValueError("records must not contain blank nodes; skolemise them when mapping")
+        referenced = {o for o in batch.objects() if isinstance(o, URIRef) and o not in owner}
+        if referenced:
+            for source in (self._ontology_lookup, lookup):
+                if source is not None:
+                    for triple in source(referenced):
+                        batch.add(triple)
+        combined = self.validate_graph(batch)
         reports = [ValidationReport() for _ in records]
         for finding in combined.findings:
             for index in owner.get(finding.focus_node, []):
@@ -170,11 +189,11 @@ class ShapeValidator:
         return reports
 
 
-@dataclass
-class RecordGraph:
+class RecordGraph(Protocol):
     """The minimum a validator needs of a record: its triples."""
 
-    graph: Graph
+    @property
+    def graph(self) -> Graph: ...
 
 
 def _load_turtle_dir(directory: Path) -> Graph:
@@ -189,7 +208,9 @@ def _load_turtle_dir(directory: Path) -> Graph:
 
 def _parse_report(report: Graph, data: Graph) -> ValidationReport:
     findings: list[Finding] = []
-    for result in report.subjects(RDF.type, SH.ValidationResult):
+    # Only the report's top-level results: pyshacl also types the nested results it attaches
+    # with sh:detail as sh:ValidationResult, which would report one problem twice.
+    for result in report.objects(None, SH.result):
         focus = report.value(result, SH.focusNode)
         component = report.value(result, SH.sourceConstraintComponent)
         severity = report.value(result, SH.resultSeverity)
@@ -206,7 +227,7 @@ def _parse_report(report: Graph, data: Graph) -> ValidationReport:
                 value=_short(value, data),
                 shape=_short(report.value(result, SH.sourceShape), data),
                 path_term=path if isinstance(path, URIRef) else None,
-                value_term=value if not isinstance(value, BNode) else None,
+                value_term=value if isinstance(value, (URIRef, Literal)) else None,
             )
         )
     findings.sort(key=lambda f: (str(f.focus_node), f.component, f.path or "", f.message))

@@ -23,7 +23,7 @@ def free_port() -> int:
 @pytest.fixture
 def server(built_store_copy: Path) -> Iterator[str]:
     port = free_port()
-    process = subprocess.Popen(  # noqa: S603 - our own console script
+    process = subprocess.Popen(
         [KG, "serve", "--host", "127.0.0.1", "--port", str(port)],
         env=kg_env(built_store_copy),
         stdout=subprocess.PIPE,

@@ -108,9 +108,11 @@ def test_read_only_store_opens_beside_a_writer(tmp_path: Path) -> None:
 
 
 def test_second_writer_gets_a_clear_error(tmp_path: Path) -> None:
-    with EmbeddedStore(tmp_path / "s"):
-        with pytest.raises(StoreUnavailable, match="another `kg` process"):
-            EmbeddedStore(tmp_path / "s")
+    with (
+        EmbeddedStore(tmp_path / "s"),
+        pytest.raises(StoreUnavailable, match="another `kg` process"),
+    ):
+        EmbeddedStore(tmp_path / "s")
 
 
 def test_bindings_are_typed_terms_not_text(tmp_path: Path) -> None:
@@ -126,9 +128,11 @@ def test_bindings_are_typed_terms_not_text(tmp_path: Path) -> None:
 
 
 def test_malformed_sparql_is_an_invalid_query(tmp_path: Path) -> None:
-    with EmbeddedStore(tmp_path / "s") as store:
-        with pytest.raises(InvalidQuery, match="does not parse"):
-            store.query("SELECT ?s WHERE { ?s ?p }")
+    with (
+        EmbeddedStore(tmp_path / "s") as store,
+        pytest.raises(InvalidQuery, match="does not parse"),
+    ):
+        store.query("SELECT ?s WHERE { ?s ?p }")
 
 
 def test_results_serialise_as_w3c_formats(tmp_path: Path) -> None:

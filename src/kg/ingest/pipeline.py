@@ -22,9 +22,9 @@ from kg.ingest.mappings import get_mapping
 from kg.ingest.provenance import IngestFacts, SourceDescription, describe_ingest
 from kg.ingest.quarantine import QuarantinedRecord, write_quarantine
 from kg.ingest.readers import file_format, require_file
-from kg.ingest.records import MappingContext
+from kg.ingest.records import MappingContext, Record
 from kg.store import Store
-from kg.validation import ReferenceLookup, ShapeValidator
+from kg.validation import ReferenceLookup, ShapeValidator, scheme_lookup_from_graph
 
 #: Called with (records done, records total) while validating.
 Progress = Callable[[int, int], None]
@@ -114,6 +114,32 @@ def store_lookup(store: Store, exclude_graph: str) -> ReferenceLookup:
     return lookup
 
 
+def source_index(records: list[Record]) -> Graph:
+    """Types and concept schemes of every node the source's records describe, so a record may
+    refer to one validated in another batch (a NUTS region to its parent, say)."""
+    index = Graph()
+    for record in records:
+        for predicate in (RDF.type, SKOS.inScheme):
+            for triple in record.graph.triples((None, predicate, None)):
+                index.add(triple)
+    return index
+
+
+def combined_lookup(local: Graph, fallback: ReferenceLookup) -> ReferenceLookup:
+    """Look references up in this source first, then (for the rest) in the store."""
+    from_local = scheme_lookup_from_graph(local)
+
+    def lookup(iris: set[URIRef]) -> Graph:
+        found = from_local(iris)
+        missing = {iri for iri in iris if (iri, None, None) not in found}
+        if missing:
+            for triple in fallback(missing):
+                found.add(triple)
+        return found
+
+    return lookup
+
+
 def ingest_file(
     store: Store,
     settings: Settings,
@@ -145,8 +171,8 @@ def ingest_file(
     quarantined: list[QuarantinedRecord] = []
     loaded_count = 0
     warnings = 0
-    lookup = store_lookup(store, graph_iri)
     mappable = [r for r in records if r.problem is None]
+    lookup = combined_lookup(source_index(mappable), store_lookup(store, graph_iri))
     quarantined.extend(QuarantinedRecord(r) for r in records if r.problem is not None)
     batch_size = settings.validation_batch_size
     done = len(records) - len(mappable)
@@ -155,14 +181,14 @@ def ingest_file(
     for start in range(0, len(mappable), batch_size):
         batch = mappable[start : start + batch_size]
         reports = validator.validate_records(batch, lookup)
-        for record, report in zip(batch, reports, strict=True):
-            warnings += len(report.warnings)
-            if report.conforms:
+        for record, validation in zip(batch, reports, strict=True):
+            warnings += len(validation.warnings)
+            if validation.conforms:
                 loaded_count += 1
                 for triple in record.graph:
                     loaded.add(triple)
             else:
-                quarantined.append(QuarantinedRecord(record, report))
+                quarantined.append(QuarantinedRecord(record, validation))
         done += len(batch)
         if progress:
             progress(done, len(records))

@@ -40,10 +40,10 @@ def file_format(path: Path) -> str:
 
     >>> file_format(Path("regions.csv"))
     'tabular'
-    >>> file_format(Path("x.xlsx"))
+    >>> file_format(Path("x.xlsx"))  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    kg.errors.InvalidInput: x.xlsx: unknown format '.xlsx'; use one of .csv, .jsonld, .nt, ...
+    kg.errors.InvalidInput: x.xlsx: unknown format '.xlsx'; known: .csv .json-ld .jsonld .nq ...
     """
     suffix = path.suffix.lower()
     if suffix in RDF_FORMATS:
@@ -54,7 +54,7 @@ def file_format(path: Path) -> str:
         return "document"
     known = sorted({*RDF_FORMATS, *TABULAR_FORMATS, *DOCUMENT_FORMATS})
     raise InvalidInput(
-        f"{path}: unknown format '{suffix}'; use one of {', '.join(known[:3])}, ...",
+        f"{path}: unknown format '{suffix}'; known: {' '.join(known)}",
         known_formats=known,
     )
 

@@ -54,7 +54,7 @@ class EmbeddedStore(Store):
     def query(
         self, sparql: str, *, bindings: Mapping[str, Identifier] | None = None
     ) -> QueryResult:
-        substitutions = {
+        substitutions: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {
             ox.Variable(name): to_oxigraph(term) for name, term in (bindings or {}).items()
         }
         try:
@@ -135,11 +135,11 @@ class EmbeddedStore(Store):
 
     def dump(self, fmt: RdfSerialization) -> bytes:
         if fmt in _QUAD_FORMATS:
-            return bytes(self._store.dump(format=_RDF_FORMATS[fmt]))
+            return self._store.dump(format=_RDF_FORMATS[fmt]) or b""
         # Triple formats cannot carry graph names: serialise the union of all graphs.
         union = ox.Store()
         union.extend(ox.Quad(q.subject, q.predicate, q.object) for q in self._store)
-        return bytes(union.dump(format=_RDF_FORMATS[fmt], from_graph=ox.DefaultGraph()))
+        return union.dump(format=_RDF_FORMATS[fmt], from_graph=ox.DefaultGraph()) or b""
 
     def quads(self) -> Iterator[tuple[Identifier, Identifier, Identifier, Identifier | None]]:
         for quad in self._store:

@@ -6,19 +6,43 @@ Regions keep their official IRIs ``http://data.europa.eu/nuts/code/{code}``; not
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, SKOS, XSD
 
+from kg.errors import InvalidInput
 from kg.ingest.readers import read_table
 from kg.ingest.records import MappingContext, Record
 from kg.namespaces import CKG, NUTS, NUTS_SCHEME
 
 COLUMNS = ["nuts_code", "label", "level", "parent_code", "country_code"]
+#: Documented fixes of conversion errors, next to the CSV: ``nuts_code,column,value,evidence``.
+CORRECTIONS_FILE = "corrections.csv"
+
+
+def load_corrections(source_file: Path) -> dict[str, list[tuple[str, str, str]]]:
+    """Corrections by NUTS code: (column, value, evidence). None if the file is absent."""
+    path = source_file.with_name(CORRECTIONS_FILE)
+    corrections: dict[str, list[tuple[str, str, str]]] = {}
+    if not path.exists():
+        return corrections
+    for row in read_table(path, ["nuts_code", "column", "value", "evidence"]):
+        if row.problem or row["column"] not in COLUMNS:
+            raise InvalidInput(f"{path.name}: line {row.line} is not a valid correction: {row}")
+        corrections.setdefault(row["nuts_code"], []).append(
+            (row["column"], row["value"], row["evidence"])
+        )
+    return corrections
 
 
 def map_nuts(context: MappingContext) -> Iterator[Record]:
-    """Yield one record per NUTS code; malformed rows are yielded with ``problem`` set."""
+    """Yield one record per NUTS code; malformed rows are yielded with ``problem`` set.
+
+    Documented corrections (``corrections.csv`` beside the source) are applied, and each one is
+    recorded on the region as a ``skos:editorialNote`` so the change stays visible.
+    """
+    corrections = load_corrections(context.source_file)
     for row in read_table(context.source_file, COLUMNS):
         key = f"line {row.line}"
         if row.problem:
@@ -27,6 +51,18 @@ def map_nuts(context: MappingContext) -> Iterator[Record]:
         code = row["nuts_code"].strip()
         region = NUTS[code]
         graph = Graph()
+        for column, value, evidence in corrections.get(code, []):
+            graph.add(
+                (
+                    region,
+                    SKOS.editorialNote,
+                    Literal(
+                        f"{column} corrected from {row[column]!r} to {value!r}: {evidence}",
+                        lang="en",
+                    ),
+                )
+            )
+            row[column] = value
         graph.add((region, RDF.type, CKG.Region))
         graph.add((region, RDF.type, SKOS.Concept))
         graph.add((region, SKOS.inScheme, URIRef(NUTS_SCHEME)))

@@ -36,7 +36,7 @@ def map_rdf(context: MappingContext) -> Iterator[Record]:
     for root in roots:
         yield _record(parsed, root, is_skolem, covered)
     # Blank-node cycles that no named resource reaches: their own records, never dropped.
-    for leftover in sorted(s for s in set(parsed.subjects()) if s not in covered):
+    for leftover in sorted((s for s in set(parsed.subjects()) if s not in covered), key=str):
         yield _record(parsed, leftover, is_skolem, covered)
 
 
