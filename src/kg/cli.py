@@ -19,7 +19,7 @@ from kg.errors import KGError
 from kg.ingest.pipeline import IngestReport, ingest_file
 from kg.ingest.provenance import SourceDescription
 from kg.ingest.sources import load_manifest
-from kg.stats import class_counts
+from kg.stats import class_counts, curie
 from kg.store import RdfSerialization, ResultFormat, Store, open_store
 from kg.validation import ShapeValidator
 
@@ -289,7 +289,8 @@ def _print_table(variables: list[str], result: object) -> None:
     if result.kind == "ask":
         table.add_row("true" if result.boolean else "false")
     for row in result.rows:
-        table.add_row(*[str(row[v]) if v in row else "" for v in variables])
+        # IRIs shortened with the predeclared prefixes, so wide tables stay readable
+        table.add_row(*[curie(str(row[v])) if v in row else "" for v in variables])
     out.print(table)
     if result.kind == "select":
         out.print(f"{len(result.rows)} rows", highlight=False)
