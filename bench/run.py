@@ -292,6 +292,7 @@ def count_lines(path: Path) -> int:
 
 
 SYNTHETIC = "https://w3id.org/clusterkg/id/synthetic/"
+GENERATOR = f"<{SYNTHETIC}generator>"  # every record's dct:source; not a record itself
 
 
 def write_sample(source: Path, target: Path, triples: int) -> int:
@@ -311,7 +312,7 @@ def write_sample(source: Path, target: Path, triples: int) -> int:
             described.add(subject)
             pending.discard(subject)
             obj = rest.rsplit(" .", 1)[0]
-            if obj.startswith(f"<{SYNTHETIC}") and obj not in described:
+            if obj.startswith(f"<{SYNTHETIC}") and obj not in described and obj != GENERATOR:
                 pending.add(obj)
     return written
 

@@ -102,7 +102,7 @@ def test_clusterfy_outputs(store: EmbeddedStore) -> None:
     assert ask(
         store,
         f"ASK {{ <{action_plans}> rdfs:comment "
-        "'relativi a 7 FESR e 1 strumenti politici nazionali'@it }}",
+        "'relativi a 7 FESR e 1 strumenti politici nazionali'@it }",
     )
 
 
