@@ -120,6 +120,14 @@ def _print_reports(reports: list[IngestReport]) -> None:
             )
         if len(r.quarantined) > 5:
             out.print(f"  … and {len(r.quarantined) - 5} more", highlight=False)
+        for key, note in r.warning_notes[:3]:
+            out.print(f"  warning {key}: {note}", highlight=False, soft_wrap=True)
+        if len(r.warning_notes) > 3:
+            out.print(
+                f"  … and {len(r.warning_notes) - 3} more warnings "
+                "(`kg validate FILE --mapping NAME` lists them all)",
+                highlight=False,
+            )
 
 
 @app.command()
@@ -220,6 +228,8 @@ def validate(
         for entry in report.quarantined:
             out.print(f"\n[bold]{entry.record.key}[/]", highlight=False)
             out.print(entry.reason, highlight=False, soft_wrap=True)
+        for key, note in report.warning_notes:
+            out.print(f"warning {key}: {note}", highlight=False, soft_wrap=True)
     if report.records_quarantined:
         raise typer.Exit(EXIT_INVALID)
 

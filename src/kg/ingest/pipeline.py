@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -48,6 +48,8 @@ class IngestReport:
     seconds: float
     written: bool
     quarantined: list[QuarantinedRecord]
+    #: Non-blocking findings on loaded records: (record key, plain-words finding).
+    warning_notes: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def balanced(self) -> bool:
@@ -170,7 +172,7 @@ def ingest_file(
     loaded = Graph()
     quarantined: list[QuarantinedRecord] = []
     loaded_count = 0
-    warnings = 0
+    warning_notes: list[tuple[str, str]] = []
     mappable = [r for r in records if r.problem is None]
     lookup = combined_lookup(source_index(mappable), store_lookup(store, graph_iri))
     quarantined.extend(QuarantinedRecord(r) for r in records if r.problem is not None)
@@ -182,7 +184,7 @@ def ingest_file(
         batch = mappable[start : start + batch_size]
         reports = validator.validate_records(batch, lookup)
         for record, validation in zip(batch, reports, strict=True):
-            warnings += len(validation.warnings)
+            warning_notes.extend((record.key, w.plain()) for w in validation.warnings)
             if validation.conforms:
                 loaded_count += 1
                 for triple in record.graph:
@@ -221,11 +223,12 @@ def ingest_file(
         records_loaded=loaded_count,
         records_quarantined=len(quarantined),
         triples=len(loaded),
-        warnings=warnings,
+        warnings=len(warning_notes),
         quarantine_file=None if dry_run else quarantine_file,
         seconds=(datetime.now(UTC) - started).total_seconds(),
         written=not dry_run,
         quarantined=quarantined,
+        warning_notes=warning_notes,
     )
     if not report.balanced:  # a bug, not bad input: never let it pass quietly
         raise AssertionError(f"record counts do not add up: {report.summary()}")
