@@ -208,3 +208,29 @@ def test_bad_source_name_is_refused(
         pytest.raises(InvalidInput, match="lower-case"),
     ):
         ingest(store, settings, validator, path, name="Bad Name")
+
+
+def test_warnings_do_not_block_and_are_reported_for_loaded_records(
+    settings: Settings, validator: ShapeValidator, tmp_path: Path
+) -> None:
+    # a technology without a Greek label: valid, with exactly one warning
+    turtle = write(
+        tmp_path,
+        "tech.ttl",
+        """
+        @prefix ckg: <https://w3id.org/clusterkg/ontology#> .
+        @prefix dct: <http://purl.org/dc/terms/> .
+        @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+        <https://w3id.org/clusterkg/ati/quantum-technologies> a ckg:KeyEnablingTechnology ;
+            skos:prefLabel "Quantum technologies"@en , "Tecnologie quantistiche"@it ;
+            skos:definition "Technologies that use quantum effects."@en ;
+            skos:inScheme <https://w3id.org/clusterkg/scheme/ati> ;
+            dct:source <https://example.org/source> .
+        """,
+    )
+    with EmbeddedStore(settings.store_path) as store:
+        report = ingest(store, settings, validator, turtle, name="tech", mapping=None)
+    assert (report.records_loaded, report.records_quarantined, report.warnings) == (1, 0, 1)
+    ((key, note),) = report.warning_notes
+    assert key == "https://w3id.org/clusterkg/ati/quantum-technologies"
+    assert note.startswith("Warning on <https://w3id.org/clusterkg/ati/quantum-technologies>")

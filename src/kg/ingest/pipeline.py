@@ -184,8 +184,8 @@ def ingest_file(
         batch = mappable[start : start + batch_size]
         reports = validator.validate_records(batch, lookup)
         for record, validation in zip(batch, reports, strict=True):
-            warning_notes.extend((record.key, w.plain()) for w in validation.warnings)
             if validation.conforms:
+                warning_notes.extend((record.key, w.plain()) for w in validation.warnings)
                 loaded_count += 1
                 for triple in record.graph:
                     loaded.add(triple)
