@@ -15,9 +15,10 @@ values are made up.
 
 Every record comes before the first record that refers to it (periods, data set and indicators
 first; a member organisation just before the first cluster listing it; a strategy just before its
-priorities), and record types are interleaved by their share of the triples. So any prefix of the
-file cut at a record boundary -- like the first ~20,000 triples that ``bench/run.py`` validates
-four ways -- is a valid source on its own, with the same mix of records as the whole. Each
+priorities, which its ckg:hasPriority refers to), and record types are interleaved by their share
+of the triples. So any prefix of the file cut where no reference is left open -- like the first
+~20,000 triples that ``bench/run.py`` validates four ways -- is a valid source on its own, with the
+same mix of records as the whole; the file ends with a strategy's last priority if need be. Each
 record's triples are written together; no blank nodes.
 
     .venv/bin/python bench/generate.py                      # 1,000,000 triples, seed 2026
@@ -300,6 +301,8 @@ class Generator:
         for region in self.nuts2:
             self.nuts2_by_country.setdefault(region.country, []).append(region)
         self.counts: dict[str, int] = {}
+        #: True while a strategy has been written but not all of its priorities yet.
+        self.open_strategy = False
         # Member organisations, spread over the countries in proportion to their NUTS-2 regions.
         self.organisations: dict[str, list[Organisation]] = {}
         index = 0
@@ -470,6 +473,7 @@ class Generator:
             wanted = total // count + (1 if position < total % count else 0)
             themes = self.rng.sample(THEMES, k=min(wanted, len(THEMES)))
             record = self._strategy(region, period)
+            self.open_strategy = bool(themes)  # its ckg:hasPriority refers to what follows
             for number in range(1, len(themes) + 1):
                 record.add(f"{CKG}hasPriority", iri(f"{strategy}/priority-{number:02d}"))
             yield record
@@ -490,6 +494,7 @@ class Generator:
                     record.add(f"{CKG}technology", iri(tech.iri))
                 record.provenance()
                 self._count("ckg:S3Priority")
+                self.open_strategy = number < len(themes)
                 yield record
 
     def _observations(self) -> Iterator[Record]:
@@ -538,9 +543,12 @@ class Generator:
         }
         share = {"cluster": 0.20, "priority": 0.09, "observation": 0.71}
         written = dict.fromkeys(streams, 0)
-        while emitted < self.plan.triples and streams:
-            # The stream furthest behind its share goes next (deterministic).
+        while (emitted < self.plan.triples or self.open_strategy) and streams:
+            # The stream furthest behind its share goes next (deterministic). At the end, the
+            # last strategy's priorities are finished, so that no reference is left dangling.
             name = min(streams, key=lambda n: (written[n] / share[n], n))
+            if emitted >= self.plan.triples:
+                name = "priority"
             try:
                 record = next(streams[name])
             except StopIteration:

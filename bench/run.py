@@ -115,7 +115,12 @@ class Run:
 
 
 def kg_env(store: Path, quarantine: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("KG_")}
+    # Only the batch size may come from the caller's environment (phase c reads it too).
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("KG_") or k == "KG_VALIDATION_BATCH_SIZE"
+    }
     env.update(KG_STORE_PATH=str(store), KG_QUARANTINE_DIR=str(quarantine), COLUMNS="200")
     return env
 

@@ -19,7 +19,8 @@ from kg.errors import KGError
 from kg.ingest.pipeline import IngestReport, ingest_file
 from kg.ingest.provenance import SourceDescription
 from kg.ingest.sources import load_manifest
-from kg.stats import class_counts, curie
+from kg.namespaces import curie
+from kg.stats import class_counts
 from kg.store import RdfSerialization, ResultFormat, Store, open_store
 from kg.validation import ShapeValidator
 

@@ -60,10 +60,13 @@ _NAMESPACES: dict[str, object] = {
 PREFIXES: dict[str, str] = {name: str(namespace) for name, namespace in _NAMESPACES.items()}
 
 
-def sparql_prefixes() -> str:
-    """Return ``PREFIX`` lines for every namespace in :data:`PREFIXES`.
+def curie(iri: str) -> str:
+    """Shorten an IRI with the project's prefixes, when one fits.
 
-    >>> "PREFIX ckg: <https://w3id.org/clusterkg/ontology#>" in sparql_prefixes()
-    True
+    >>> curie("https://w3id.org/clusterkg/ontology#Region")
+    'ckg:Region'
     """
-    return "\n".join(f"PREFIX {name}: <{iri}>" for name, iri in PREFIXES.items()) + "\n"
+    for prefix, namespace in PREFIXES.items():
+        if iri.startswith(str(namespace)) and len(iri) > len(str(namespace)):
+            return f"{prefix}:{iri[len(str(namespace)) :]}"
+    return iri

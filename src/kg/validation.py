@@ -19,7 +19,7 @@ from rdflib.namespace import RDF, SKOS
 from rdflib.term import Identifier, Node
 
 from kg.errors import InvalidInput, KGError
-from kg.namespaces import PREFIXES, SH
+from kg.namespaces import PREFIXES, SH, curie
 
 #: Returns, for a set of IRIs a batch refers to but does not describe, the triples a shape may
 #: need about them (their types and concept schemes), e.g. from the store.
@@ -72,7 +72,12 @@ class ValidationReport:
     """Findings for one graph or one record, plus the raw SHACL report as Turtle."""
 
     findings: list[Finding] = field(default_factory=list)
-    report_turtle: str = ""
+
+    @property
+    def report_turtle(self) -> str:
+        """The findings as a SHACL ``sh:ValidationReport`` in Turtle (built on demand: most
+        records have nothing to report, and serialising costs more than validating)."""
+        return _findings_turtle(self.findings)
 
     @property
     def conforms(self) -> bool:
@@ -93,15 +98,11 @@ class ValidationReport:
         return "\n".join(f.plain() for f in ordered)
 
 
-def _short(term: Node | None, graph: Graph) -> str | None:
+def _short(term: Node | None) -> str | None:
+    """A term for people: IRIs as CURIEs where a project prefix fits."""
     if term is None:
         return None
-    if isinstance(term, URIRef):
-        try:
-            return graph.namespace_manager.normalizeUri(term)
-        except Exception:  # rdflib raises several types for IRIs it cannot shorten
-            return str(term)
-    return str(term)
+    return curie(str(term)) if isinstance(term, URIRef) else str(term)
 
 
 class ShapeValidator:
@@ -133,11 +134,13 @@ class ShapeValidator:
         not used on purpose: it also switches off nested checks (``sh:node``, ``sh:or``) on
         values that are not focus nodes, which would let bad code-list references pass.
         """
-        work = Graph()
-        for prefix, namespace in PREFIXES.items():
-            work.bind(prefix, namespace)
+        work = _new_graph()
         for triple in data:
             work.add(triple)
+        return self._validate_in_place(work)
+
+    def _validate_in_place(self, work: Graph) -> ValidationReport:
+        """Run pyshacl on ``work``, which it may modify (the ontology is mixed into it)."""
         try:
             _conforms, report_graph, text = pyshacl_validate(
                 work,
@@ -153,7 +156,7 @@ class ShapeValidator:
             raise ShapesError(f"the SHACL shapes could not be applied: {exc}") from exc
         if not isinstance(report_graph, Graph):
             raise ShapesError(f"the SHACL shapes could not be applied: {text}")
-        return _parse_report(report_graph, work)
+        return _parse_report(report_graph)
 
     def validate_records(
         self, records: Sequence[RecordGraph], lookup: ReferenceLookup | None = None
@@ -164,7 +167,7 @@ class ShapeValidator:
         the ontology files and from ``lookup`` (the store, other records of the source), so
         code-list and class checks work across batches and sources.
         """
-        batch = Graph()
+        batch = _new_graph()
         owner: dict[Node, list[int]] = {}
         for index, record in enumerate(records):
             for triple in record.graph:
@@ -179,13 +182,11 @@ class ShapeValidator:
                 if source is not None:
                     for triple in source(referenced):
                         batch.add(triple)
-        combined = self.validate_graph(batch)
+        combined = self._validate_in_place(batch)
         reports = [ValidationReport() for _ in records]
         for finding in combined.findings:
             for index in owner.get(finding.focus_node, []):
                 reports[index].findings.append(finding)
-        for report in reports:
-            report.report_turtle = _findings_turtle(report.findings)
         return reports
 
 
@@ -194,6 +195,13 @@ class RecordGraph(Protocol):
 
     @property
     def graph(self) -> Graph: ...
+
+
+def _new_graph() -> Graph:
+    graph = Graph()
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace)
+    return graph
 
 
 def _load_turtle_dir(directory: Path) -> Graph:
@@ -206,7 +214,7 @@ def _load_turtle_dir(directory: Path) -> Graph:
     return graph
 
 
-def _parse_report(report: Graph, data: Graph) -> ValidationReport:
+def _parse_report(report: Graph) -> ValidationReport:
     findings: list[Finding] = []
     # Only the report's top-level results: pyshacl also types the nested results it attaches
     # with sh:detail as sh:ValidationResult, which would report one problem twice.
@@ -223,15 +231,15 @@ def _parse_report(report: Graph, data: Graph) -> ValidationReport:
                 component=str(component).rsplit("#", 1)[-1],
                 severity=str(severity).rsplit("#", 1)[-1],
                 message=str(message) if message is not None else "",
-                path=_short(path, data),
-                value=_short(value, data),
-                shape=_short(report.value(result, SH.sourceShape), data),
+                path=_short(path),
+                value=_short(value),
+                shape=_short(report.value(result, SH.sourceShape)),
                 path_term=path if isinstance(path, URIRef) else None,
                 value_term=value if isinstance(value, (URIRef, Literal)) else None,
             )
         )
     findings.sort(key=lambda f: (str(f.focus_node), f.component, f.path or "", f.message))
-    return ValidationReport(findings=findings, report_turtle=_findings_turtle(findings))
+    return ValidationReport(findings=findings)
 
 
 def _findings_turtle(findings: Iterable[Finding]) -> str:

@@ -36,6 +36,9 @@ class QuarantinedRecord:
             "data": dict(self.record.raw),
             "reason": self.reason,
         }
+        if len(self.record.graph):
+            # what the mapping made of the record, so a steward can see which triple is wrong
+            entry["ntriples"] = self.record.graph.serialize(format="nt")
         if self.report is not None:
             entry["violations"] = [
                 {

@@ -59,5 +59,5 @@ def _record(
     return Record(
         key=str(root),
         graph=graph,
-        raw={"@id": str(root), "ntriples": graph.serialize(format="nt")},
+        raw={"@id": str(root)},  # the triples themselves go to quarantine from the graph
     )
