@@ -234,3 +234,19 @@ def test_warnings_do_not_block_and_are_reported_for_loaded_records(
     ((key, note),) = report.warning_notes
     assert key == "https://w3id.org/clusterkg/ati/quantum-technologies"
     assert note.startswith("Warning on <https://w3id.org/clusterkg/ati/quantum-technologies>")
+
+
+def test_a_malformed_code_is_quarantined_not_a_crash(
+    settings: Settings, validator: ShapeValidator, tmp_path: Path
+) -> None:
+    path = write(tmp_path, "regions.csv", HEADER + VALID_ROWS + "IT I4,Bad code,2,IT I,IT\n")
+    with EmbeddedStore(settings.store_path) as store:
+        report = ingest(store, settings, validator, path)
+    assert (report.records_loaded, report.records_quarantined) == (3, 1)
+    (entry,) = report.quarantined
+    assert entry.record.key.startswith("IT I4")
+    assert any(f.component == "PatternConstraintComponent" for f in entry.report.violations)
+    entries = (settings.quarantine_dir / "regions.jsonl").read_text(encoding="utf-8").splitlines()
+    written = json.loads(entries[0])
+    assert written["data"]["nuts_code"] == "IT I4"
+    assert "<http://data.europa.eu/nuts/code/IT I4>" in written["ntriples"]

@@ -29,6 +29,8 @@ from kg.validation import ReferenceLookup, ShapeValidator, scheme_lookup_from_gr
 #: Called with (records done, records total) while validating.
 Progress = Callable[[int, int], None]
 
+#: Characters RFC 3987 does not allow in an IRI (and that would break a SPARQL IRI reference).
+_NOT_IN_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 _SOURCE_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 
 
@@ -99,9 +101,9 @@ def store_lookup(store: Store, exclude_graph: str) -> ReferenceLookup:
 
     def lookup(iris: set[URIRef]) -> Graph:
         graph = Graph()
-        ordered = sorted(iris)
-        # IRIs here come from mapped, parsed RDF (rdflib rejects '<' and '>' in IRIs), and they are
-        # sent in chunks to keep each query small.
+        # Only well-formed IRIs can be in the store; a malformed one (a CSV code with a space, say)
+        # is left for the shapes to report. Chunks keep each query small.
+        ordered = sorted(iri for iri in iris if not _NOT_IN_IRI.search(iri))
         for start in range(0, len(ordered), 400):
             values = " ".join(iri.n3() for iri in ordered[start : start + 400])
             result = store.query(

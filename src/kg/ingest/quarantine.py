@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from rdflib import Graph
+
 from kg.ingest.records import Record
 from kg.validation import ValidationReport
 
@@ -38,7 +40,7 @@ class QuarantinedRecord:
         }
         if len(self.record.graph):
             # what the mapping made of the record, so a steward can see which triple is wrong
-            entry["ntriples"] = self.record.graph.serialize(format="nt")
+            entry["ntriples"] = lenient_ntriples(self.record.graph)
         if self.report is not None:
             entry["violations"] = [
                 {
@@ -50,8 +52,26 @@ class QuarantinedRecord:
                 }
                 for f in self.report.violations
             ]
-            entry["report_turtle"] = self.report.report_turtle
+            try:
+                entry["report_turtle"] = self.report.report_turtle
+            except Exception:  # rdflib refuses to write malformed IRIs, which is why we are here
+                entry["report_turtle"] = None
         return entry
+
+
+def lenient_ntriples(graph: Graph) -> str:
+    """N-Triples of a record, writing malformed IRIs as they are rather than failing: the
+    quarantine must keep exactly what was read, broken parts included."""
+    lines = []
+    for triple in sorted(graph, key=str):
+        terms = []
+        for term in triple:
+            try:
+                terms.append(term.n3())
+            except Exception:  # rdflib raises a bare Exception for an IRI it cannot write
+                terms.append(f"<{term}>")
+        lines.append(" ".join(terms) + " .")
+    return "\n".join(lines) + "\n"
 
 
 def write_quarantine(path: Path, source: str, entries: Iterable[QuarantinedRecord]) -> int:
