@@ -597,7 +597,7 @@ def main(argv: list[str] | None = None) -> int:
         "generator": "bench/generate.py",
         "seed": args.seed,
         "requested_triples": args.triples,
-        "file": str(output),
+        "file": output.name,  # a name, not a path of the machine that ran it
         "triples": triples,
         "sha256": hashlib.sha256(output.read_bytes()).hexdigest(),
         "resources": dict(sorted(generator.counts.items())),
