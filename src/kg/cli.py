@@ -15,13 +15,20 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from kg.config import Settings, get_settings
-from kg.errors import KGError
+from kg.errors import InvalidInput, KGError
 from kg.ingest.pipeline import IngestReport, ingest_file
 from kg.ingest.provenance import SourceDescription
 from kg.ingest.sources import load_manifest
 from kg.namespaces import curie
 from kg.stats import class_counts
-from kg.store import RdfSerialization, ResultFormat, Store, open_store
+from kg.store import (
+    EmbeddedStore,
+    QueryResult,
+    RdfSerialization,
+    ResultFormat,
+    Store,
+    open_store,
+)
 from kg.validation import ShapeValidator
 
 app = typer.Typer(
@@ -85,15 +92,27 @@ def _ingest_with_progress(
     settings: Settings,
     validator: ShapeValidator,
     progress: Progress,
-    **kwargs: object,
+    *,
+    source: SourceDescription,
+    path: Path,
+    mapping_name: str | None,
+    dry_run: bool = False,
 ) -> IngestReport:
-    source: SourceDescription = kwargs["source"]  # type: ignore[assignment]
     task = progress.add_task(f"{source.name}: validating", total=None)
 
     def advance(done: int, total: int) -> None:
         progress.update(task, completed=done, total=total)
 
-    report = ingest_file(store, settings, validator, progress=advance, **kwargs)  # type: ignore[arg-type]
+    report = ingest_file(
+        store,
+        settings,
+        validator,
+        source=source,
+        path=path,
+        mapping_name=mapping_name,
+        dry_run=dry_run,
+        progress=advance,
+    )
     progress.remove_task(task)
     return report
 
@@ -242,8 +261,6 @@ def _reference_store(settings: Settings) -> Iterator[Store]:
         with open_store(settings, read_only=True) as store:
             yield store
     else:
-        from kg.store import EmbeddedStore
-
         err.print("note: no store built yet; references to regions cannot be checked")
         with EmbeddedStore(None) as store:
             yield store
@@ -277,8 +294,6 @@ def query(
 
 
 def _query_text(sparql: str | None, file: Path | None) -> str:
-    from kg.errors import InvalidInput
-
     if file is not None:
         if sparql is not None:
             raise InvalidInput("give the query either as an argument or with --file, not both")
@@ -292,10 +307,7 @@ def _query_text(sparql: str | None, file: Path | None) -> str:
     return sparql
 
 
-def _print_table(variables: list[str], result: object) -> None:
-    from kg.store import QueryResult
-
-    assert isinstance(result, QueryResult)  # noqa: S101
+def _print_table(variables: list[str], result: QueryResult) -> None:
     table = Table(*variables)
     if result.kind == "ask":
         table.add_row("true" if result.boolean else "false")
