@@ -203,11 +203,12 @@ def test_bad_source_name_is_refused(
     settings: Settings, validator: ShapeValidator, tmp_path: Path
 ) -> None:
     path = write(tmp_path, "regions.csv", HEADER + VALID_ROWS)
-    with (
-        EmbeddedStore(settings.store_path) as store,
-        pytest.raises(InvalidInput, match="lower-case"),
-    ):
-        ingest(store, settings, validator, path, name="Bad Name")
+    with EmbeddedStore(settings.store_path) as store:
+        with pytest.raises(InvalidInput, match="lower-case"):
+            ingest(store, settings, validator, path, name="Bad Name")
+        with pytest.raises(InvalidInput, match="reserved"):
+            ingest(store, settings, validator, path, name="meta")
+        assert len(store) == 0
 
 
 def test_warnings_do_not_block_and_are_reported_for_loaded_records(

@@ -31,6 +31,8 @@ Progress = Callable[[int, int], None]
 
 #: Characters RFC 3987 does not allow in an IRI (and that would break a SPARQL IRI reference).
 _NOT_IN_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+#: The metadata graph is ``{base}graph/meta`` (see Settings.meta_graph); no source may take it.
+RESERVED_SOURCE_NAME = "meta"
 _SOURCE_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 
 
@@ -77,6 +79,11 @@ def check_source_name(name: str) -> str:
     >>> check_source_name("s3-priorities")
     's3-priorities'
     """
+    if name == RESERVED_SOURCE_NAME:
+        raise InvalidInput(
+            f"source name {name!r} is reserved: graph <…/graph/{name}> holds the provenance "
+            "of all sources"
+        )
     if not _SOURCE_NAME.match(name):
         raise InvalidInput(
             f"source name {name!r} must be 1-63 lower-case letters, digits or '-', "
