@@ -47,13 +47,17 @@ class IngestReport:
     records_loaded: int
     records_quarantined: int
     triples: int
-    warnings: int
     quarantine_file: Path | None
     seconds: float
     written: bool
     quarantined: list[QuarantinedRecord]
     #: Non-blocking findings on loaded records: (record key, plain-words finding).
     warning_notes: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def warnings(self) -> int:
+        """Number of non-blocking findings on loaded records."""
+        return len(self.warning_notes)
 
     @property
     def balanced(self) -> bool:
@@ -125,6 +129,13 @@ def store_lookup(store: Store, exclude_graph: str) -> ReferenceLookup:
     return lookup
 
 
+def file_sha256(path: Path) -> str:
+    """SHA-256 of a file, read in chunks (sources can be hundreds of MB; the mapping reads the
+    file itself, so holding a second copy in memory only for the checksum is waste)."""
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
 def source_index(records: list[Record]) -> Graph:
     """Types and concept schemes of every node the source's records describe, so a record may
     refer to one validated in another batch (a NUTS region to its parent, say)."""
@@ -168,7 +179,6 @@ def ingest_file(
     require_file(path)
     mapping = get_mapping(mapping_name or default_mapping_for(path))
     graph_iri = settings.source_graph(source.name)
-    content = path.read_bytes()
     source_document = URIRef(f"{settings.base_iri}source/{source.name}/{path.name}")
     context = MappingContext(
         base_iri=settings.base_iri,
@@ -212,8 +222,8 @@ def ingest_file(
         facts = IngestFacts(
             source_file=path,
             source_document=source_document,
-            checksum_sha256=hashlib.sha256(content).hexdigest(),
-            byte_size=len(content),
+            checksum_sha256=file_sha256(path),
+            byte_size=path.stat().st_size,
             started=started,
             ended=ended,
             records_read=len(records),
@@ -234,7 +244,6 @@ def ingest_file(
         records_loaded=loaded_count,
         records_quarantined=len(quarantined),
         triples=len(loaded),
-        warnings=len(warning_notes),
         quarantine_file=None if dry_run else quarantine_file,
         seconds=(datetime.now(UTC) - started).total_seconds(),
         written=not dry_run,
