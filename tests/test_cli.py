@@ -29,9 +29,9 @@ def test_build_loads_every_bundled_source_and_prints_counts(built_store: Path) -
 
 
 def test_rebuild_reports_balanced_counts_and_no_quarantine(built_store_copy: Path) -> None:
-    result = run_kg("build", "--source", "nuts", env=kg_env(built_store_copy))
+    result = run_kg("build", "--source", "kets", env=kg_env(built_store_copy))
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "nuts: 2119 records read, 2119 loaded, 0 quarantined" in result.stdout
+    assert "kets: 50 records read, 50 loaded, 0 quarantined" in result.stdout
 
 
 def test_query_formats(built_store: Path) -> None:

@@ -16,6 +16,7 @@ from rich.table import Table
 
 from kg.config import Settings, get_settings
 from kg.errors import InvalidInput, KGError
+from kg.ingest.mappings import MAPPINGS
 from kg.ingest.pipeline import IngestReport, ingest_file
 from kg.ingest.provenance import SourceDescription
 from kg.ingest.sources import load_manifest
@@ -40,6 +41,7 @@ out = Console()
 err = Console(stderr=True)
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+MAPPING_NAMES = ", ".join(sorted(MAPPINGS))
 
 
 class QueryOutput(StrEnum):
@@ -119,7 +121,18 @@ def _ingest_with_progress(
 
 def _print_reports(reports: list[IngestReport]) -> None:
     table = Table(title="Ingest", show_lines=False)
-    for column in ("source", "read", "loaded", "quarantined", "triples", "warnings", "seconds"):
+    columns = (
+        "source",
+        "read",
+        "loaded",
+        "quarantined",
+        "remapped",
+        "unresolved",
+        "triples",
+        "warnings",
+        "seconds",
+    )
+    for column in columns:
         table.add_column(column, justify="left" if column == "source" else "right")
     for r in reports:
         table.add_row(
@@ -127,6 +140,8 @@ def _print_reports(reports: list[IngestReport]) -> None:
             str(r.records_read),
             str(r.records_loaded),
             str(r.records_quarantined),
+            str(r.records_remapped),
+            str(r.records_unresolved),
             str(r.triples),
             str(r.warnings),
             f"{r.seconds:.1f}",
@@ -199,7 +214,8 @@ def ingest(
         str, typer.Option(help="Source name; its records go to graph <base>graph/NAME.")
     ],
     mapping: Annotated[
-        str | None, typer.Option(help="Mapping to apply (nuts, seeds, rdf); RDF files need none.")
+        str | None,
+        typer.Option(help=f"Mapping to apply: {MAPPING_NAMES}; RDF files need none."),
     ] = None,
     title: Annotated[str | None, typer.Option(help="Title of the source in the catalogue.")] = None,
 ) -> None:
@@ -225,9 +241,7 @@ def ingest(
 @app.command()
 def validate(
     file: Annotated[Path, typer.Argument(help="File to validate.")],
-    mapping: Annotated[
-        str | None, typer.Option(help="Mapping to apply (nuts, seeds, rdf).")
-    ] = None,
+    mapping: Annotated[str | None, typer.Option(help=f"Mapping to apply: {MAPPING_NAMES}.")] = None,
 ) -> None:
     """Validate FILE against the shapes and print the report; writes nothing."""
     settings = get_settings()

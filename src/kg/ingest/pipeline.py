@@ -19,7 +19,7 @@ from rdflib.namespace import RDF, SKOS
 from kg.config import Settings
 from kg.errors import InvalidInput
 from kg.ingest.mappings import get_mapping
-from kg.ingest.provenance import IngestFacts, SourceDescription, describe_ingest
+from kg.ingest.provenance import IngestFacts, SourceDescription, UsedFile, describe_ingest
 from kg.ingest.quarantine import QuarantinedRecord, write_quarantine
 from kg.ingest.readers import file_format, require_file
 from kg.ingest.records import MappingContext, Record
@@ -53,6 +53,10 @@ class IngestReport:
     quarantined: list[QuarantinedRecord]
     #: Non-blocking findings on loaded records: (record key, plain-words finding).
     warning_notes: list[tuple[str, str]] = field(default_factory=list)
+    #: Loaded records published on an older NUTS code and linked to current regions.
+    records_remapped: int = 0
+    #: Loaded records whose published NUTS code leads to no current region.
+    records_unresolved: int = 0
 
     @property
     def warnings(self) -> int:
@@ -72,6 +76,11 @@ class IngestReport:
             f"{self.records_quarantined} quarantined, {self.triples} triples, "
             f"{self.warnings} warnings ({self.seconds:.1f} s)"
         )
+        if self.records_remapped or self.records_unresolved:
+            text += (
+                f"; NUTS codes: {self.records_remapped} records remapped to current regions, "
+                f"{self.records_unresolved} unresolved"
+            )
         if self.quarantine_file and self.records_quarantined:
             text += f"; see {self.quarantine_file}"
         return text
@@ -102,7 +111,7 @@ def default_mapping_for(path: Path) -> str:
         return "rdf"
     raise InvalidInput(
         f"{path.name}: a {path.suffix} file needs a mapping; name one with --mapping "
-        "(nuts, seeds, rdf)"
+        "(see `kg ingest --help` for the mapping names)"
     )
 
 
@@ -185,12 +194,14 @@ def ingest_file(
         source_name=source.name,
         source_file=path,
         source_document=source_document,
+        data_dir=settings.data_dir,
     )
     records = list(mapping(context))
 
     loaded = Graph()
     quarantined: list[QuarantinedRecord] = []
     loaded_count = 0
+    remap_counts = {"remapped": 0, "unresolved": 0}
     warning_notes: list[tuple[str, str]] = []
     mappable = [r for r in records if r.problem is None]
     lookup = combined_lookup(source_index(mappable), store_lookup(store, graph_iri))
@@ -206,6 +217,8 @@ def ingest_file(
             if validation.conforms:
                 warning_notes.extend((record.key, w.plain()) for w in validation.warnings)
                 loaded_count += 1
+                if record.region_remap:
+                    remap_counts[record.region_remap] += 1
                 for triple in record.graph:
                     loaded.add(triple)
                 # its triples now live in `loaded`; drop the record's copy (halves peak memory)
@@ -230,6 +243,17 @@ def ingest_file(
             records_loaded=loaded_count,
             records_quarantined=len(quarantined),
             triples=len(loaded),
+            records_remapped=remap_counts["remapped"],
+            records_unresolved=remap_counts["unresolved"],
+            other_files=[
+                UsedFile(
+                    path=used,
+                    document=context.document(used),
+                    checksum_sha256=file_sha256(used),
+                    byte_size=used.stat().st_size,
+                )
+                for used in context.used_files
+            ],
         )
         metadata = describe_ingest(graph_iri, f"{settings.base_iri}catalog", source, facts)
         write_quarantine(quarantine_file, source.name, quarantined)
@@ -249,6 +273,8 @@ def ingest_file(
         written=not dry_run,
         quarantined=quarantined,
         warning_notes=warning_notes,
+        records_remapped=remap_counts["remapped"],
+        records_unresolved=remap_counts["unresolved"],
     )
     if not report.balanced:  # a bug, not bad input: never let it pass quietly
         raise AssertionError(f"record counts do not add up: {report.summary()}")

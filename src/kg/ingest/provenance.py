@@ -42,6 +42,16 @@ class SourceDescription:
 
 
 @dataclass(frozen=True)
+class UsedFile:
+    """A further file a mapping read (a NUTS change table, say), besides the source file."""
+
+    path: Path
+    document: URIRef
+    checksum_sha256: str
+    byte_size: int
+
+
+@dataclass(frozen=True)
 class IngestFacts:
     """Measured facts of one ingest run."""
 
@@ -55,6 +65,9 @@ class IngestFacts:
     records_loaded: int
     records_quarantined: int
     triples: int
+    records_remapped: int = 0
+    records_unresolved: int = 0
+    other_files: tuple[UsedFile, ...] | list[UsedFile] = ()
 
 
 def describe_ingest(
@@ -88,6 +101,15 @@ def describe_ingest(
     g.add(
         (dataset, CKG.recordsQuarantined, Literal(facts.records_quarantined, datatype=XSD.integer))
     )
+    if facts.records_remapped or facts.records_unresolved:
+        g.add((dataset, CKG.recordsRemapped, Literal(facts.records_remapped, datatype=XSD.integer)))
+        g.add(
+            (
+                dataset,
+                CKG.recordsUnresolved,
+                Literal(facts.records_unresolved, datatype=XSD.integer),
+            )
+        )
     g.add((dataset, DCAT.distribution, distribution))
     if source.license:
         g.add((dataset, DCTERMS.license, URIRef(source.license)))
@@ -96,22 +118,25 @@ def describe_ingest(
     if source.origin:
         g.add((dataset, RDFS.comment, Literal(source.origin, lang="en")))
 
-    g.add((distribution, RDF.type, DCAT.Distribution))
-    g.add((distribution, DCTERMS.title, Literal(facts.source_file.name)))
-    media_type = MEDIA_TYPES.get(facts.source_file.suffix.lower())
-    if media_type:
-        g.add(
-            (
-                distribution,
-                DCAT.mediaType,
-                URIRef(f"https://www.iana.org/assignments/media-types/{media_type}"),
-            )
+    _describe_file(
+        g, distribution, checksum, facts.source_file, facts.byte_size, facts.checksum_sha256
+    )
+    # Further files the mapping read (change tables, say): one distribution each, numbered in
+    # the order read, so the whole input of the graph is named and checksummed.
+    for number, used in enumerate(facts.other_files, start=1):
+        other = URIRef(f"{graph_iri}#distribution-{number}")
+        g.add((dataset, DCAT.distribution, other))
+        g.add((dataset, PROV.wasDerivedFrom, used.document))
+        g.add((activity, PROV.used, used.document))
+        g.add((other, DCTERMS.source, used.document))
+        _describe_file(
+            g,
+            other,
+            URIRef(f"{graph_iri}#checksum-{number}"),
+            used.path,
+            used.byte_size,
+            used.checksum_sha256,
         )
-    g.add((distribution, DCAT.byteSize, Literal(facts.byte_size, datatype=XSD.nonNegativeInteger)))
-    g.add((distribution, SPDX.checksum, checksum))
-    g.add((checksum, RDF.type, SPDX.Checksum))
-    g.add((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
-    g.add((checksum, SPDX.checksumValue, Literal(facts.checksum_sha256, datatype=XSD.hexBinary)))
 
     g.add((activity, RDF.type, PROV.Activity))
     g.add((activity, RDFS.label, Literal(f"ingest of {source.name}", lang="en")))
@@ -120,3 +145,24 @@ def describe_ingest(
     g.add((activity, PROV.startedAtTime, Literal(facts.started.isoformat(), datatype=XSD.dateTime)))
     g.add((activity, PROV.endedAtTime, Literal(facts.ended.isoformat(), datatype=XSD.dateTime)))
     return g
+
+
+def _describe_file(
+    g: Graph, distribution: URIRef, checksum: URIRef, path: Path, byte_size: int, sha256: str
+) -> None:
+    g.add((distribution, RDF.type, DCAT.Distribution))
+    g.add((distribution, DCTERMS.title, Literal(path.name)))
+    media_type = MEDIA_TYPES.get(path.suffix.lower())
+    if media_type:
+        g.add(
+            (
+                distribution,
+                DCAT.mediaType,
+                URIRef(f"https://www.iana.org/assignments/media-types/{media_type}"),
+            )
+        )
+    g.add((distribution, DCAT.byteSize, Literal(byte_size, datatype=XSD.nonNegativeInteger)))
+    g.add((distribution, SPDX.checksum, checksum))
+    g.add((checksum, RDF.type, SPDX.Checksum))
+    g.add((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
+    g.add((checksum, SPDX.checksumValue, Literal(sha256, datatype=XSD.hexBinary)))

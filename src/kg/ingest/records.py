@@ -7,9 +7,14 @@ import unicodedata
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 from rdflib import Graph, URIRef
+
+#: How a record's region was resolved against the current NUTS version (see kg.ingest.nuts_history):
+#: ``"remapped"``: published on an older code and linked to its current successor(s);
+#: ``"unresolved"``: published on a code that no change table leads to a current region.
+RegionRemap = Literal["remapped", "unresolved"]
 
 
 @dataclass
@@ -26,6 +31,8 @@ class Record:
     location: str | None = None
     #: Set when the record could not be mapped at all (e.g. a malformed row): it is quarantined.
     problem: str | None = None
+    #: Set by mappings that resolve published NUTS codes to the current NUTS version.
+    region_remap: RegionRemap | None = None
 
 
 @dataclass(frozen=True)
@@ -37,6 +44,22 @@ class MappingContext:
     source_file: Path
     #: IRI naming the source document, used as ``dct:source`` on every mapped resource.
     source_document: URIRef
+    #: The project's data directory: bundled reference files (the NUTS version and change
+    #: tables) that mappings of other sources resolve codes against.
+    data_dir: Path | None = None
+    #: Further files the mapping read besides ``source_file`` (filled by :meth:`use`), so the
+    #: provenance of the source names and checksums every one of them.
+    used_files: list[Path] = field(default_factory=list, compare=False)
+
+    def use(self, path: Path) -> URIRef:
+        """Record that the mapping reads ``path`` too; returns the IRI naming that document."""
+        if path not in self.used_files and path != self.source_file:
+            self.used_files.append(path)
+        return self.document(path)
+
+    def document(self, path: Path) -> URIRef:
+        """IRI of a source document of this source: ``{base}source/{source}/{file name}``."""
+        return URIRef(f"{self.base_iri}source/{self.source_name}/{path.name}")
 
     def mint(self, kind: str, key: str) -> URIRef:
         """Mint a data IRI ``{base}{kind}/{slug(key)}``.

@@ -10,8 +10,18 @@ from kg.ingest.records import RecordMapping
 #: Mappings by name, as the sources manifest and ``kg ingest --mapping`` refer to them
 #: (module, function); imported on first use.
 MAPPINGS: dict[str, tuple[str, str]] = {
+    "clusters": ("kg.ingest.mappings.clusters", "map_clusters"),
+    "euroscivoc": ("kg.ingest.mappings.euroscivoc", "map_euroscivoc"),
+    "indicator-arxiv": ("kg.ingest.mappings.indicators", "map_arxiv_counts"),
+    "indicator-eurostat-rd": ("kg.ingest.mappings.indicators", "map_eurostat_rd"),
+    "indicator-i40": ("kg.ingest.mappings.indicators", "map_i40_readiness"),
+    "nace": ("kg.ingest.mappings.nace", "map_nace"),
     "nuts": ("kg.ingest.mappings.nuts", "map_nuts"),
+    "nuts-versions": ("kg.ingest.mappings.nuts", "map_nuts_versions"),
+    "project-partners": ("kg.ingest.mappings.partners", "map_project_partners"),
     "rdf": ("kg.ingest.mappings.rdf", "map_rdf"),
+    "s3-priorities": ("kg.ingest.mappings.s3", "map_s3_priorities"),
+    "s3-technology-matches": ("kg.ingest.mappings.s3", "map_technology_matches"),
     "seeds": ("kg.ingest.mappings.seeds", "map_seed_facts"),
 }
 
