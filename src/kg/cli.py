@@ -21,7 +21,13 @@ from kg.ingest.pipeline import IngestReport, ingest_file
 from kg.ingest.provenance import SourceDescription
 from kg.ingest.sources import load_manifest
 from kg.namespaces import curie
-from kg.stats import class_counts
+from kg.stats import (
+    class_counts,
+    indicator_counts,
+    nuts_counts,
+    scheme_counts,
+    source_counts,
+)
 from kg.store import (
     EmbeddedStore,
     QueryResult,
@@ -353,11 +359,57 @@ def export(
 
 @app.command()
 def stats() -> None:
-    """Triples per named graph and records (typed resources) per class."""
+    """What the graph holds: records per source, NUTS regions per version and level, concepts
+    per code list, observations per indicator, triples per graph and resources per class."""
     settings = get_settings()
     with _errors_to_exit_codes(), open_store(settings, read_only=True) as store:
         sizes = store.graph_sizes()
+        sources = source_counts(store)
+        regions = nuts_counts(store)
+        schemes = scheme_counts(store)
+        indicators = indicator_counts(store)
         classes = class_counts(store)
+    per_source = Table(
+        "source",
+        "read",
+        "loaded",
+        "quarantined",
+        "remapped",
+        "unresolved",
+        "triples",
+        title="Records per source (last ingest)",
+    )
+    for counts in sources:
+        per_source.add_row(
+            counts.source,
+            *(
+                str(value)
+                for value in (
+                    counts.read,
+                    counts.loaded,
+                    counts.quarantined,
+                    counts.remapped,
+                    counts.unresolved,
+                    counts.triples,
+                )
+            ),
+        )
+    out.print(per_source)
+    nuts = Table("NUTS version", "level", "regions", title="NUTS regions (extra-regio left out)")
+    for version, level, count in regions:
+        nuts.add_row(version, str(level), str(count))
+    out.print(nuts)
+    per_scheme = Table("concept scheme", "concepts", title="Concepts per code list")
+    for label, count in schemes:
+        per_scheme.add_row(label, str(count))
+    out.print(per_scheme)
+    if indicators:
+        per_indicator = Table(
+            "indicator", "observations", "regions", "from", "to", title="Observations per indicator"
+        )
+        for label, count, areas, first, last in indicators:
+            per_indicator.add_row(label, str(count), str(areas), first, last)
+        out.print(per_indicator)
     graphs = Table("graph", "triples", title="Triples per graph")
     for graph, size in sizes.items():
         graphs.add_row(graph or "(default graph)", str(size))

@@ -231,10 +231,18 @@ class NutsHistory:
             )
         )
 
-    def _leaves(self, code: str, version: int) -> Iterator[str]:
-        for other, row in self.regions[version].items():
-            if row.level == 3 and other.startswith(code) and other != code:
-                yield other
+    def _leaves(self, code: str, version: int) -> tuple[str, ...]:
+        return self._leaves_by_prefix(version).get(code, ())
+
+    @cache  # noqa: B019 - see __hash__
+    def _leaves_by_prefix(self, version: int) -> dict[str, tuple[str, ...]]:
+        # NUTS-3 codes by each shorter prefix (country, NUTS-1, NUTS-2): codes nest by prefix.
+        leaves: dict[str, list[str]] = {}
+        for code, row in self.regions[version].items():
+            if row.level == 3:
+                for length in range(2, len(code)):
+                    leaves.setdefault(code[:length], []).append(code)
+        return {prefix: tuple(codes) for prefix, codes in leaves.items()}
 
     @cache  # noqa: B019 - one history per descriptor, kept for the process's life
     def _named_successors(self, version: int, next_version: int) -> dict[str, tuple[str, ...]]:
