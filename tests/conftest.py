@@ -57,7 +57,14 @@ def built_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("built")
     result = run_kg("build", env=kg_env(root / "store"))
     assert result.returncode == 0, result.stdout + result.stderr
+    (root / "build-output.txt").write_text(result.stdout, encoding="utf-8")
     return root / "store"
+
+
+@pytest.fixture(scope="session")
+def build_output(built_store: Path) -> str:
+    """What ``kg build`` printed when it built ``built_store``."""
+    return (built_store.parent / "build-output.txt").read_text(encoding="utf-8")
 
 
 @pytest.fixture
