@@ -101,6 +101,8 @@ class ChangeRow:
     label: str
     line: int
     file: Path
+    #: Why the row holds, for rows ClusterKG wrote itself (the 2010 supplement).
+    evidence: str = ""
 
     @property
     def types(self) -> tuple[str, ...]:
@@ -403,6 +405,7 @@ def _read_changes(path: Path, start: int, end: int) -> list[ChangeRow]:
                 label=row.get("label", ""),
                 line=line,
                 file=path,
+                evidence=row.get("evidence", ""),
             )
         )
     return rows

@@ -231,6 +231,8 @@ def _change_record(
     graph.add((node, RDFS.label, Literal(label, lang="en")))
     if change.comment:
         graph.add((node, RDFS.comment, Literal(change.comment, lang="en")))
+    if change.evidence:
+        graph.add((node, SKOS.editorialNote, Literal(change.evidence, lang="en")))
     graph.add((node, DCTERMS.source, document))
     location = f"{change.file.name} line {change.line}"
     return Record(key=location, graph=graph, raw={"line": change.line}, location=location)
