@@ -50,6 +50,10 @@ def csv_codes(name: str) -> list[dict[str, str]]:
         ("PT17", 2021, ("PT1A", "PT1B")),  # split in 2024
         ("PT16", 2016, ("PT19", "PT1D")),
         ("UKC1", 2016, ("UKC1",)),  # the UK is not in the 2024 list: stops at 2021
+        ("NO03", 2016, ("NO08", "NO09")),  # successors named only in NUTS-3 comments
+        ("NO04", 2016, ("NO09", "NO0A")),
+        ("SI01", 2010, ("SI03",)),  # the ClusterKG NUTS 2010 supplement
+        ("UKI2", 2010, ("UKI5", "UKI6", "UKI7")),
     ],
 )
 def test_published_codes_resolve_to_current_regions(

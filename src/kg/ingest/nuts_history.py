@@ -22,6 +22,7 @@ in the NUTS 2024 file) stops at the newest version that covers it.
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from functools import cache
@@ -248,10 +249,20 @@ class NutsHistory:
 
     @cache  # noqa: B019 - one history per descriptor, kept for the process's life
     def _named_successors(self, version: int, next_version: int) -> dict[str, tuple[str, ...]]:
+        # Successors the table names: an old and a new code in one row, or codes of the same
+        # level named in the comment of a row with only one of them ("discontinued; now part of
+        # NO082", "new; made from ex-NO012, NO031 and NO032", "split into new HR02, HR05 and
+        # HR06").
         named: dict[str, set[str]] = {}
         for change in self.changes.get((version, next_version), []):
             if change.old_code and change.new_code:
                 named.setdefault(change.old_code, set()).add(change.new_code)
+            elif change.old_code:
+                for new in _codes_after(change.comment, SUCCESSOR_WORDS, change.old_code):
+                    named.setdefault(change.old_code, set()).add(new)
+            elif change.new_code:
+                for old in _codes_after(change.comment, PREDECESSOR_WORDS, change.new_code):
+                    named.setdefault(old, set()).add(change.new_code)
         return {code: tuple(sorted(new)) for code, new in named.items()}
 
     @cache  # noqa: B019 - see __hash__
@@ -277,6 +288,33 @@ class NutsHistory:
 
     def __hash__(self) -> int:  # identity: needed by the cache above
         return id(self)
+
+
+#: Words after which a change-table comment names the successors of a discontinued code, or
+#: the predecessors of a new one.
+SUCCESSOR_WORDS = ("part of", "split into")
+PREDECESSOR_WORDS = ("merge of", "made from")
+_CODE = re.compile(r"\b[A-Z]{2}[0-9A-Z]{0,3}\b")
+
+
+def _codes_after(comment: str, words: tuple[str, ...], code: str) -> list[str]:
+    """NUTS codes of the same country and level as ``code`` named after one of ``words``.
+
+    >>> _codes_after("new; made from ex-NO012, NO031 and NO032", PREDECESSOR_WORDS, "NO082")
+    ['NO012', 'NO031', 'NO032']
+    >>> _codes_after("new region, equals ex-NUTS 3 region LT00A", PREDECESSOR_WORDS, "LT01")
+    []
+    """
+    lowered = comment.lower()
+    for phrase in words:
+        at = lowered.find(phrase)
+        if at >= 0:
+            return [
+                found
+                for found in _CODE.findall(comment[at + len(phrase) :])
+                if found[:2] == code[:2] and len(found) == len(code) and found != code
+            ]
+    return []
 
 
 def load_history(descriptor: Path) -> NutsHistory:
