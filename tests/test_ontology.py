@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import re
 from pathlib import Path
 
@@ -24,13 +23,10 @@ from kg.ontology import (
 
 REPO = Path(__file__).resolve().parents[1]
 ONTOLOGY_DIR = REPO / "ontology"
-EUROSCIVOC_CSV = REPO / "data" / "sources" / "cordis" / "euroscivoc_concepts_from_cordis_he.csv"
 
 SCHEME = "https://w3id.org/clusterkg/scheme/"
 KET_SCHEME = URIRef(SCHEME + "ket")
 ATI_SCHEME = URIRef(SCHEME + "ati")
-ESV_SCHEME = URIRef(SCHEME + "euroscivoc-cordis")
-ESV_STANDIN = "https://w3id.org/clusterkg/euroscivoc/"
 # Not rdflib's XSD namespace object: pytest's collection probes module globals, and XSD warns.
 XSD_INTEGER = URIRef("http://www.w3.org/2001/XMLSchema#integer")
 XSD_BOOLEAN = URIRef("http://www.w3.org/2001/XMLSchema#boolean")
@@ -323,42 +319,6 @@ def test_ket_ati_mappings_are_stated_both_ways(kets_graph: Graph) -> None:
     assert (ATI["internet-of-things"], SKOS.relatedMatch, KET["micro-and-nanoelectronics"]) in (
         kets_graph
     )
-
-
-# (g) EuroSciVoc stand-ins come from the CORDIS file ---------------------------------------------
-
-
-def test_euroscivoc_nodes_exist_in_the_cordis_file(kets_graph: Graph) -> None:
-    with EUROSCIVOC_CSV.open(encoding="utf-8", newline="") as handle:
-        rows = {row["code_path"]: row for row in csv.DictReader(handle)}
-    assert len(rows) == 980
-    nodes = set(kets_graph.subjects(SKOS.inScheme, ESV_SCHEME))
-    assert len(nodes) >= 10
-    for node in nodes:
-        notation = str(kets_graph.value(node, SKOS.notation))
-        assert notation in rows, f"{node}: code {notation} not in {EUROSCIVOC_CSV.name}"
-        assert str(node) == ESV_STANDIN + notation.lstrip("/").replace("/", "-")
-        label = kets_graph.value(node, SKOS.prefLabel)
-        assert isinstance(label, Literal) and label.language == "en"
-        assert str(label) == rows[notation]["title"], node
-        assert (node, RDF.type, SKOS.Concept) in kets_graph
-        for parent in kets_graph.objects(node, SKOS.broader):
-            assert (
-                str(kets_graph.value(parent, SKOS.notation)) == rows[notation]["parent_code_path"]
-            )
-
-
-def test_every_euroscivoc_target_is_a_described_node(kets_graph: Graph) -> None:
-    nodes = set(kets_graph.subjects(SKOS.inScheme, ESV_SCHEME))
-    mapping = [SKOS.exactMatch, SKOS.closeMatch, SKOS.broadMatch, SKOS.narrowMatch,
-               SKOS.relatedMatch, CKG.scientificDomain]  # fmt: skip
-    targets = {
-        o for p in mapping for o in kets_graph.objects(None, p) if str(o).startswith(ESV_STANDIN)
-    }
-    assert targets and targets <= nodes
-    assert nodes <= targets | set(kets_graph.objects(None, SKOS.broader))
-    for ket_slug in ["nanotechnology", "industrial-biotechnology"]:
-        assert any(o in nodes for o in kets_graph.objects(KET[ket_slug], SKOS.closeMatch))
 
 
 # (d), (e) reasoner ------------------------------------------------------------------------------
