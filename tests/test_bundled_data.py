@@ -85,3 +85,97 @@ def test_stats_shows_the_counts(built_store: Path) -> None:
         assert title in result.stdout
     # the 2024 NUTS-2 row of the NUTS table
     assert re.search(r"│ 2024\s+│ 2\s+│ 244\s+│", result.stdout), result.stdout
+
+
+def csv_rows(path: Path, delimiter: str = ",") -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle, delimiter=delimiter))
+
+
+def test_nace_rev2_has_996_items_by_level(store: EmbeddedStore) -> None:
+    rows = csv_rows(SOURCES / "nace" / "nace_r2.csv")
+    assert len(rows) == 996  # 21 sections, 88 divisions, 272 groups, 615 classes
+    in_scheme = "?x skos:inScheme <http://data.europa.eu/ux2/nace2/nace2>"
+    assert count(store, in_scheme) == 996
+    for level, expected in (("1", 21), ("2", 88), ("3", 272), ("4", 615)):
+        codes = [r["code"] for r in rows if r["level"] == level]
+        assert len(codes) == expected
+        values = " ".join(f'"{code}"' for code in codes)
+        assert count(store, f"{in_scheme} ; skos:notation ?c VALUES ?c {{ {values} }}") == expected
+
+
+def test_every_euroscivoc_concept_of_the_extract_is_loaded(store: EmbeddedStore) -> None:
+    rows = csv_rows(SOURCES / "cordis" / "euroscivoc_concepts_from_cordis_he.csv")
+    assert len(rows) == 980
+    scheme = "<https://w3id.org/clusterkg/scheme/euroscivoc-cordis>"
+    assert count(store, f"?x skos:inScheme {scheme}") == 980
+
+
+@pytest.mark.parametrize(
+    ("indicator", "file", "region", "value_column", "delimiter"),
+    [
+        (
+            "rd-private-eur-hab",
+            "rd_private_eur_hab.nuts2.csv",
+            "nuts_id",
+            "rd_private_eur_hab",
+            ",",
+        ),
+        ("i40-patent-count", "I40_indicator_db.tsv", "NUTS2", "I40_patent_count", "\t"),
+    ],
+)
+def test_observations_per_year_equal_the_regional_values_of_the_file(
+    store: EmbeddedStore, indicator: str, file: str, region: str, value_column: str, delimiter: str
+) -> None:
+    year_column = "YEAR" if region == "NUTS2" else "year"
+    expected: dict[str, int] = {}
+    for row in csv_rows(SOURCES / "indicators" / file, delimiter):
+        if row[value_column].strip() and row[region] not in {"EU28", "EU15", "EA19"}:
+            expected[row[year_column]] = expected.get(row[year_column], 0) + 1
+    rows = store.query(
+        "SELECT ?year (COUNT(?o) AS ?n) WHERE { ?o ckg:indicator "
+        f"<https://w3id.org/clusterkg/id/indicator/{indicator}> ; "
+        "sdmx-dimension:refPeriod ?year } GROUP BY ?year"
+    ).rows
+    assert {str(r["year"]): int(r["n"]) for r in rows} == expected
+
+
+def test_spot_value_on_a_remapped_region(store: EmbeddedStore) -> None:
+    # rd_private_eur_hab.nuts2.csv: HU10 (a NUTS 2013 code, split into HU11 and HU12 in 2016)
+    rows = csv_rows(SOURCES / "indicators" / "rd_private_eur_hab.nuts2.csv")
+    cell = next(r for r in rows if r["nuts_id"] == "HU10" and r["year"] == "2014")
+    result = store.query(
+        "SELECT ?value (GROUP_CONCAT(?code; separator=' ') AS ?current) WHERE { "
+        "?o ckg:indicator <https://w3id.org/clusterkg/id/indicator/rd-private-eur-hab> ; "
+        'sdmx-dimension:refArea nuts:HU10 ; sdmx-dimension:refPeriod "2014"^^xsd:gYear ; '
+        "sdmx-measure:obsValue ?value ; ckg:currentRegion/skos:notation ?code } GROUP BY ?value"
+    ).rows
+    assert [(str(r["value"]), sorted(str(r["current"]).split())) for r in result] == [
+        (cell["rd_private_eur_hab"], ["HU11", "HU12"])
+    ]
+
+
+def test_s3_priorities_clusters_and_partners_account_for_every_curated_row(
+    store: EmbeddedStore,
+) -> None:
+    s3 = SOURCES / "s3"
+    priorities = csv_rows(s3 / "s3_priorities.csv")
+    skipped = csv_rows(s3 / "skipped_rows.csv")
+    curated = csv_rows(s3 / "curated" / "s3_priorities.csv")
+    skipped_priorities = [r for r in skipped if r["curated_file"] == "s3_priorities.csv"]
+    assert len(curated) == 183 == len(priorities) + len(skipped_priorities)
+    assert count(store, "?x a ckg:S3Priority") == len(priorities)
+    assert count(store, "?x a ckg:ClusterOrganisation") == len(csv_rows(s3 / "clusters.csv"))
+    regions = {r["nuts_code"] for r in priorities}
+    assert count(store, "?s a ckg:SmartSpecialisationStrategy ; ckg:region ?x") == len(regions)
+
+
+def test_derived_technologies_are_kept_apart_from_sourced_ones(store: EmbeddedStore) -> None:
+    derived = count(store, "?x ckg:derivedTechnology ?t")
+    assert derived > 0
+    rows = store.query(
+        "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ckg:technology ?t } "
+        "FILTER(?g = <https://w3id.org/clusterkg/id/graph/s3-technology-matches>) "
+        "FILTER NOT EXISTS { ?s a ckg:TechnologyMatch } }"
+    ).rows
+    assert int(rows[0]["n"]) == 0

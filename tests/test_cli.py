@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from pathlib import Path
 
 from rdflib import Dataset
@@ -31,7 +32,7 @@ def test_build_loads_every_bundled_source_and_prints_counts(built_store: Path) -
 def test_rebuild_reports_balanced_counts_and_no_quarantine(built_store_copy: Path) -> None:
     result = run_kg("build", "--source", "kets", env=kg_env(built_store_copy))
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "kets: 50 records read, 50 loaded, 0 quarantined" in result.stdout
+    assert re.search(r"^kets: (\d+) records read, \1 loaded, 0 quarantined", result.stdout, re.M)
 
 
 def test_query_formats(built_store: Path) -> None:

@@ -1,0 +1,305 @@
+"""S3 priorities (``data/sources/s3/s3_priorities.csv``) → strategies and priorities; keyword
+rules (``technology_rules.yaml``) → derived technology matches.
+
+``map_s3_priorities`` yields one ``ckg:S3Priority`` per row and one
+``ckg:SmartSpecialisationStrategy`` per (region, period) of the rows: ``{base}strategy/{nuts code}-
+{period or "undated"}``, titled "RIS3 {region name} {period}", with ``dct:temporal`` for a stated
+period (1 January of the first year to 31 December of the last) and none when the sources do not
+state one. The table's columns and how each becomes RDF are in ``data/sources/s3/FORMATS.md``.
+
+``map_technology_matches`` reads the rule file and applies it to the converted priority and
+cluster tables: one ``ckg:TechnologyMatch`` per (resource, technology), with the shortcut
+``?resource ckg:derivedTechnology ?technology`` — never ``ckg:technology``, which stays for
+technologies a source names. See :mod:`kg.ingest.technology_rules`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from rdflib import Literal, URIRef
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS
+
+from kg.ingest.mappings.curated_rows import (
+    Regions,
+    RowProblem,
+    add_provenance,
+    add_subjects,
+    boolean,
+    cell,
+    check_unique,
+    domain_iri,
+    items,
+    language_tag,
+    nace_iri,
+    new_graph,
+    nuts_code,
+    period_years,
+    problem_record,
+    record_id,
+    required,
+    row_key,
+    source_iri,
+    technology_iri,
+    year_period,
+)
+from kg.ingest.readers import TableRow, read_table
+from kg.ingest.records import MappingContext, Record, RegionRemap
+from kg.ingest.technology_rules import Match, find_matches, load_rules, read_targets
+from kg.namespaces import CKG
+
+#: The columns of ``s3_priorities.csv`` (FORMATS.md, "S3 priorities"); all must be present.
+PRIORITY_COLUMNS = [
+    "id",
+    "nuts_code",
+    "strategy_period",
+    "label",
+    "label_language",
+    "label_en",
+    "label_en_translated",
+    "description",
+    "nace_codes",
+    "scientific_domains",
+    "technologies",
+    "technologies_text",
+    "sectors_text",
+    "source_url",
+    "source_quote",
+    "notes",
+    "converted_from",
+]
+
+#: Names of the languages of the curated labels, for the editorial note on translations.
+LANGUAGE_NAMES = {
+    "bg": "Bulgarian",
+    "de": "German",
+    "el": "Greek",
+    "en": "English",
+    "es": "Spanish",
+    "hr": "Croatian",
+    "hu": "Hungarian",
+    "it": "Italian",
+    "lt": "Lithuanian",
+    "nl": "Dutch",
+    "pl": "Polish",
+    "ro": "Romanian",
+    "sk": "Slovak",
+    "sl": "Slovenian",
+    "sv": "Swedish",
+}
+
+
+def strategy_key(code: str, years: tuple[int, int] | None) -> str:
+    """The key of the strategy of one region and period.
+
+    >>> strategy_key("ITI3", (2014, 2020))
+    'iti3-2014-2020'
+    >>> strategy_key("SE313", None)
+    'se313-undated'
+    """
+    period = f"{years[0]}-{years[1]}" if years else "undated"
+    return f"{code.lower()}-{period}"
+
+
+@dataclass
+class _Strategy:
+    code: str
+    years: tuple[int, int] | None
+    priorities: list[URIRef] = field(default_factory=list)
+    sources: dict[URIRef, None] = field(default_factory=dict)
+    lines: list[int] = field(default_factory=list)
+
+
+def map_s3_priorities(context: MappingContext) -> Iterator[Record]:
+    """One record per priority row (in file order), then one per strategy."""
+    regions = Regions(context)
+    strategies: dict[str, _Strategy] = {}
+    seen: dict[str, int] = {}
+    for row in read_table(context.source_file, PRIORITY_COLUMNS):
+        key = row_key(row)
+        if row.problem:
+            yield problem_record(row, key, row.problem)
+            continue
+        try:
+            record, code, years = _priority(context, regions, row, seen)
+        except RowProblem as exc:
+            yield problem_record(row, key, str(exc))
+            continue
+        strategy = strategies.setdefault(
+            strategy_key(code, years), _Strategy(code=code, years=years)
+        )
+        strategy.priorities.append(context.mint("s3-priority", record_id(row)))
+        strategy.sources[source_iri(row)] = None
+        strategy.lines.append(row.line)
+        yield record
+    for skey, strategy in strategies.items():
+        yield _strategy_record(context, regions, skey, strategy)
+
+
+def _priority(
+    context: MappingContext, regions: Regions, row: TableRow, seen: dict[str, int]
+) -> tuple[Record, str, tuple[int, int] | None]:
+    identifier = record_id(row)
+    check_unique(row, identifier, seen)
+    code = nuts_code(row)
+    years = period_years(row)
+    label = required(row, "label")
+    language = language_tag(row, "label_language")
+    label_en = cell(row, "label_en")
+    source_iri(row)  # checked before anything is built
+    graph = new_graph()
+    priority = context.mint("s3-priority", identifier)
+    strategy = context.mint("strategy", strategy_key(code, years))
+    graph.add((priority, RDF.type, CKG.S3Priority))
+    graph.add((priority, RDF.type, SKOS.Concept))
+    graph.add((priority, SKOS.prefLabel, Literal(label, lang=language)))
+    if language == "en":
+        if label_en and label_en != label:
+            raise RowProblem(
+                "label_en must be empty when the label is English (label_language en): "
+                "put another English wording in notes"
+            )
+    elif not label_en:
+        raise RowProblem(f"label_en is empty; it is required when label_language is {language}")
+    else:
+        graph.add((priority, SKOS.prefLabel, Literal(label_en, lang="en")))
+        if boolean(row, "label_en_translated"):
+            original = LANGUAGE_NAMES.get(language, f"'{language}'")
+            note = (
+                f"The English label is an editorial translation of the {original} label, "
+                "not a wording of the source."
+            )
+            graph.add((priority, SKOS.editorialNote, Literal(note, lang="en")))
+    description = cell(row, "description")
+    if description:
+        graph.add((priority, DCTERMS.description, Literal(description, lang="en")))
+    graph.add((priority, CKG.strategy, strategy))
+    graph.add((priority, SKOS.inScheme, strategy))
+    remap = regions.add(graph, priority, code)
+    for nace in items(cell(row, "nace_codes")):
+        graph.add((priority, CKG.economicDomain, nace_iri(nace)))
+    for path in items(cell(row, "scientific_domains")):
+        graph.add((priority, CKG.scientificDomain, domain_iri(path)))
+    for technology in items(cell(row, "technologies")):
+        graph.add((priority, CKG.technology, technology_iri(technology)))
+    add_subjects(graph, priority, cell(row, "technologies_text"))
+    add_subjects(graph, priority, cell(row, "sectors_text"))
+    add_provenance(graph, priority, row, context)
+    record = Record(
+        key=row_key(row),
+        graph=graph,
+        raw=dict(row),
+        location=f"line {row.line}",
+        region_remap=remap,
+    )
+    return record, code, years
+
+
+def _strategy_record(
+    context: MappingContext, regions: Regions, key: str, strategy: _Strategy
+) -> Record:
+    graph = new_graph()
+    node = context.mint("strategy", key)
+    graph.add((node, RDF.type, CKG.SmartSpecialisationStrategy))
+    graph.add((node, RDF.type, SKOS.ConceptScheme))
+    period = f"{strategy.years[0]}-{strategy.years[1]}" if strategy.years else "(period not stated)"
+    graph.add((node, RDFS.label, Literal(f"RIS3 {regions.name(strategy.code)} {period}")))
+    remap: RegionRemap | None = regions.add(graph, node, strategy.code)
+    if strategy.years:
+        graph.add((node, DCTERMS.temporal, year_period(graph, context, strategy.years)))
+    for priority in strategy.priorities:
+        graph.add((node, CKG.hasPriority, priority))
+    for source in strategy.sources:
+        graph.add((node, DCTERMS.source, source))
+    graph.add((node, DCTERMS.source, context.source_document))
+    note = (
+        "A strategy minted by ClusterKG for the priorities the curated sources list for this "
+        "region and period; the sources (dct:source) are those of its priorities."
+    )
+    if not strategy.years:
+        note += " The sources do not state the strategy's period."
+    graph.add((node, SKOS.editorialNote, Literal(note, lang="en")))
+    lines = ", ".join(str(line) for line in strategy.lines)
+    return Record(
+        key=f"strategy {key}",
+        graph=graph,
+        raw={"strategy": key, "lines": strategy.lines},
+        location=f"lines {lines}",
+        region_remap=remap,
+    )
+
+
+# ── derived technology matches ────────────────────────────────────────────────────────────────
+
+
+def map_technology_matches(context: MappingContext) -> Iterator[Record]:
+    """One record per rule (its IRI ``{base}technology-rule/{id}``), then one per match."""
+    rules = load_rules(context.source_file)
+    for rule in rules.rules:
+        yield _rule_record(context, rule.id, rule.technology, rule.keywords, rule.note)
+    documents: dict[str, URIRef] = {}
+    for target in rules.targets:
+        documents[target.kind] = context.use(context.source_file.parent / target.file)
+    resources = read_targets(rules, context.source_file.parent)
+    for match in find_matches(rules, resources):
+        yield _match_record(context, match, documents[match.kind])
+
+
+def rule_iri(context: MappingContext, rule_id: str) -> URIRef:
+    """``{base}technology-rule/{id}``."""
+    return context.mint("technology-rule", rule_id)
+
+
+def resource_iri(context: MappingContext, kind: str, identifier: str) -> URIRef:
+    """The IRI the S3 or clusters mapping minted for a row of a rule target."""
+    return context.mint(kind, identifier)
+
+
+def _rule_record(
+    context: MappingContext, rule_id: str, technology: str, keywords: tuple[str, ...], note: str
+) -> Record:
+    graph = new_graph()
+    node = rule_iri(context, rule_id)
+    graph.add((node, RDF.type, PROV.Plan))
+    graph.add((node, RDFS.label, Literal(f"Technology keyword rule {rule_id} → {technology}")))
+    text = f"Keywords (whole words, any case): {', '.join(keywords)}."
+    if note:
+        text = f"{note} {text}"
+    graph.add((node, RDFS.comment, Literal(text, lang="en")))
+    graph.add((node, DCTERMS.source, context.source_document))
+    return Record(key=f"rule {rule_id}", graph=graph, raw={"rule": rule_id})
+
+
+def _match_record(context: MappingContext, match: Match, table: URIRef) -> Record:
+    graph = new_graph()
+    resource = resource_iri(context, match.kind, match.resource_id)
+    technology = technology_iri(match.technology)
+    # Ids and technology names are slugs already; "--" separates the resource from the technology.
+    local = f"{match.kind}-{match.resource_id}--{match.technology.replace(':', '-')}"
+    node = URIRef(f"{context.base_iri}technology-match/{local}")
+    graph.add((node, RDF.type, CKG.TechnologyMatch))
+    graph.add((node, CKG.matchedResource, resource))
+    graph.add((node, CKG.technology, technology))
+    for rule_id in match.rules:
+        graph.add((node, CKG.matchingRule, rule_iri(context, rule_id)))
+    for keyword in match.keywords:
+        graph.add((node, CKG.matchedKeyword, Literal(keyword)))
+    label = f"{match.technology} derived for {match.kind} {match.resource_id}"
+    graph.add((node, RDFS.label, Literal(label)))
+    graph.add((node, PROV.wasDerivedFrom, resource))
+    graph.add((node, DCTERMS.source, context.source_document))
+    graph.add((node, DCTERMS.source, table))
+    # The shortcut, kept apart from the sourced ckg:technology.
+    graph.add((resource, CKG.derivedTechnology, technology))
+    return Record(
+        key=f"{match.kind} {match.resource_id} → {match.technology}",
+        graph=graph,
+        raw={
+            "resource": f"{match.kind}:{match.resource_id}",
+            "technology": match.technology,
+            "rules": list(match.rules),
+            "keywords": list(match.keywords),
+        },
+        location=f"{match.file} line {match.line}",
+    )
