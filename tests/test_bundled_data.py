@@ -15,6 +15,7 @@ import pytest
 from kg.config import PROJECT_ROOT
 from kg.store import EmbeddedStore
 from tests.conftest import kg_env, run_kg
+from tests.helpers import csv_rows
 
 SOURCES = PROJECT_ROOT / "data" / "sources"
 
@@ -85,11 +86,6 @@ def test_stats_shows_the_counts(built_store: Path) -> None:
         assert title in result.stdout
     # the 2024 NUTS-2 row of the NUTS table
     assert re.search(r"│ 2024\s+│ 2\s+│ 244\s+│", result.stdout), result.stdout
-
-
-def csv_rows(path: Path, delimiter: str = ",") -> list[dict[str, str]]:
-    with path.open(encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle, delimiter=delimiter))
 
 
 def test_nace_rev2_has_996_items_by_level(store: EmbeddedStore) -> None:

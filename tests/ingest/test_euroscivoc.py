@@ -3,7 +3,6 @@ the CSV itself) and through the real pipeline: a clean load, and bad rows quaran
 
 from __future__ import annotations
 
-import csv
 from collections import Counter
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from kg.ingest.provenance import SourceDescription
 from kg.ingest.records import MappingContext, Record
 from kg.store import EmbeddedStore
 from kg.validation import ShapeValidator
+from tests.helpers import csv_rows, mapping_context, merged
 
 CSV_FILE = PROJECT_ROOT / "data" / "sources" / "cordis" / "euroscivoc_concepts_from_cordis_he.csv"
 KETS = PROJECT_ROOT / "ontology" / "kets.ttl"
@@ -34,12 +34,7 @@ SMALL = (
 
 
 def context_for(path: Path, name: str = "euroscivoc") -> MappingContext:
-    return MappingContext(BASE, name, path, URIRef(f"{BASE}source/{name}/{path.name}"))
-
-
-def csv_rows() -> list[dict[str, str]]:
-    with CSV_FILE.open(encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
+    return mapping_context(path, name)
 
 
 @pytest.fixture(scope="module")
@@ -49,10 +44,7 @@ def records() -> list[Record]:
 
 @pytest.fixture(scope="module")
 def graph(records: list[Record]) -> Graph:
-    merged = Graph()
-    for record in records:
-        merged += record.graph
-    return merged
+    return merged(records)
 
 
 def concepts(graph: Graph) -> set[URIRef]:
@@ -60,7 +52,7 @@ def concepts(graph: Graph) -> set[URIRef]:
 
 
 def test_one_concept_per_row(records: list[Record], graph: Graph) -> None:
-    rows = csv_rows()
+    rows = csv_rows(CSV_FILE)
     assert len(rows) == 980
     assert not [r.key for r in records if r.problem]
     assert len(records) == len(concepts(graph)) == len(rows)

@@ -34,6 +34,7 @@ from kg.ingest.records import MappingContext, Record
 from kg.namespaces import CKG, NUTS, QB, SDMX_DIMENSION, SDMX_MEASURE
 from kg.store import EmbeddedStore
 from kg.validation import ShapeValidator
+from tests.helpers import mapping_context
 
 DATA_DIR = PROJECT_ROOT / "data"
 INDICATORS = DATA_DIR / "sources" / "indicators"
@@ -46,13 +47,7 @@ PATENTS = "I40_patent_count"
 
 
 def context_for(path: Path, source: str = "test") -> MappingContext:
-    return MappingContext(
-        base_iri=BASE,
-        source_name=source,
-        source_file=path,
-        source_document=URIRef(f"{BASE}source/{source}/{path.name}"),
-        data_dir=DATA_DIR,
-    )
+    return mapping_context(path, source, DATA_DIR)
 
 
 class Mapped:

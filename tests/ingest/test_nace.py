@@ -4,7 +4,6 @@ pipeline: a clean load, and bad rows quarantined with a reason."""
 
 from __future__ import annotations
 
-import csv
 from collections import Counter
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from kg.ingest.provenance import SourceDescription
 from kg.ingest.records import MappingContext, Record
 from kg.store import EmbeddedStore
 from kg.validation import ShapeValidator
+from tests.helpers import csv_rows, mapping_context, merged
 
 NACE_CSV = PROJECT_ROOT / "data" / "sources" / "nace" / "nace_r2.csv"
 BASE = "https://w3id.org/clusterkg/id/"
@@ -39,12 +39,7 @@ SMALL = (
 
 
 def context_for(path: Path, name: str = "nace") -> MappingContext:
-    return MappingContext(BASE, name, path, URIRef(f"{BASE}source/{name}/{path.name}"))
-
-
-def csv_rows() -> list[dict[str, str]]:
-    with NACE_CSV.open(encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
+    return mapping_context(path, name)
 
 
 @pytest.fixture(scope="module")
@@ -54,10 +49,7 @@ def records() -> list[Record]:
 
 @pytest.fixture(scope="module")
 def graph(records: list[Record]) -> Graph:
-    merged = Graph()
-    for record in records:
-        merged += record.graph
-    return merged
+    return merged(records)
 
 
 def concepts(graph: Graph) -> set[URIRef]:
@@ -65,7 +57,7 @@ def concepts(graph: Graph) -> set[URIRef]:
 
 
 def test_one_concept_per_row_and_one_scheme(records: list[Record], graph: Graph) -> None:
-    rows = csv_rows()
+    rows = csv_rows(NACE_CSV)
     levels_in_csv = Counter(row["level"] for row in rows)
     assert levels_in_csv == PUBLISHED_LEVELS
     assert len(rows) == sum(PUBLISHED_LEVELS.values()) == 996

@@ -28,6 +28,7 @@ from kg.ingest.provenance import SourceDescription
 from kg.ingest.technology_rules import find_matches, load_rules, read_targets
 from kg.store import EmbeddedStore
 from kg.validation import ShapeValidator
+from tests.helpers import csv_rows
 
 S3 = PROJECT_ROOT / "data" / "sources" / "s3"
 BASE = "https://w3id.org/clusterkg/id/"
@@ -96,11 +97,6 @@ def built(tmp_path_factory: pytest.TempPathFactory, validator: ShapeValidator) -
         for name, path, mapping in REFERENCE + SOURCES:
             built.reports[name] = built.ingest(name, path, mapping)
         yield built
-
-
-def csv_rows(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
 
 
 # ── counts ───────────────────────────────────────────────────────────────────────────────────

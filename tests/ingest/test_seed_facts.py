@@ -17,6 +17,7 @@ from kg.errors import InvalidInput
 from kg.ingest.mappings.seeds import map_seed_facts
 from kg.ingest.records import MappingContext, Record
 from kg.namespaces import CKG, CKGC, NUTS
+from tests.helpers import merged
 
 ROOT = Path(__file__).resolve().parents[2]
 SEEDS_DIR = ROOT / "data" / "sources" / "seeds"
@@ -98,10 +99,7 @@ def records() -> list[Record]:
 
 @pytest.fixture(scope="module")
 def graph(records: list[Record]) -> Graph:
-    merged = Graph()
-    for record in records:
-        merged += record.graph
-    return merged
+    return merged(records)
 
 
 # ── the YAML and the seed files ───────────────────────────────────────────────────────────────

@@ -1,0 +1,39 @@
+"""Small helpers shared by test modules: reading source tables as the tests' independent
+reference, building mapping contexts, merging record graphs."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable
+from pathlib import Path
+
+from rdflib import Graph, URIRef
+
+from kg.ingest.records import MappingContext, Record
+
+BASE = "https://w3id.org/clusterkg/id/"
+
+
+def csv_rows(path: Path, delimiter: str = ",") -> list[dict[str, str]]:
+    """A source table read with the csv module alone (not with the project's readers)."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle, delimiter=delimiter))
+
+
+def mapping_context(path: Path, source: str, data_dir: Path | None = None) -> MappingContext:
+    """The context the pipeline would give a mapping of ``path`` as source ``source``."""
+    return MappingContext(
+        base_iri=BASE,
+        source_name=source,
+        source_file=path,
+        source_document=URIRef(f"{BASE}source/{source}/{path.name}"),
+        data_dir=data_dir,
+    )
+
+
+def merged(records: Iterable[Record]) -> Graph:
+    """All the records' triples in one graph."""
+    graph = Graph()
+    for record in records:
+        graph += record.graph
+    return graph
