@@ -105,6 +105,38 @@ def _short(term: Node | None) -> str | None:
     return curie(str(term)) if isinstance(term, URIRef) else str(term)
 
 
+#: SHACL path operators written as in SPARQL property paths.
+_PATH_SUFFIXES = {SH.zeroOrMorePath: "*", SH.oneOrMorePath: "+", SH.zeroOrOnePath: "?"}
+
+
+def _path_text(graph: Graph, path: Node | None) -> str | None:
+    """A SHACL property path for people, in SPARQL path syntax: an alternative path is
+    ``ckg:a|ckg:b`` rather than the blank node that holds it.
+
+    >>> g = Graph().parse(data='''@prefix sh: <http://www.w3.org/ns/shacl#> .
+    ... @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+    ... [] sh:resultPath [ sh:alternativePath ( skos:prefLabel [ sh:inversePath skos:broader ] ) ] .
+    ... ''', format="turtle")
+    >>> _path_text(g, next(g.objects(None, SH.resultPath)))
+    '(skos:prefLabel|^skos:broader)'
+    """
+    if path is None or isinstance(path, URIRef):
+        return _short(path)
+    alternatives = graph.value(path, SH.alternativePath)
+    if alternatives is not None:
+        parts = [_path_text(graph, item) or "?" for item in graph.items(alternatives)]
+        return "(" + "|".join(parts) + ")"
+    inverse = graph.value(path, SH.inversePath)
+    if inverse is not None:
+        return "^" + (_path_text(graph, inverse) or "?")
+    for operator, suffix in _PATH_SUFFIXES.items():
+        inner = graph.value(path, operator)
+        if inner is not None:
+            return (_path_text(graph, inner) or "?") + suffix
+    sequence = [_path_text(graph, item) or "?" for item in graph.items(path)]
+    return "/".join(sequence) if sequence else _short(path)
+
+
 class ShapeValidator:
     """Validates RDF against the project's shapes, with the ontology mixed in for subclasses."""
 
@@ -231,7 +263,7 @@ def _parse_report(report: Graph) -> ValidationReport:
                 component=str(component).rsplit("#", 1)[-1],
                 severity=str(severity).rsplit("#", 1)[-1],
                 message=str(message) if message is not None else "",
-                path=_short(path),
+                path=_path_text(report, path),
                 value=_short(value),
                 shape=_short(report.value(result, SH.sourceShape)),
                 path_term=path if isinstance(path, URIRef) else None,
