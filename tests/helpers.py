@@ -9,7 +9,12 @@ from pathlib import Path
 
 from rdflib import Graph, URIRef
 
+from kg.config import Settings
+from kg.ingest.pipeline import IngestReport, ingest_file
+from kg.ingest.provenance import SourceDescription
 from kg.ingest.records import MappingContext, Record
+from kg.store import Store
+from kg.validation import ShapeValidator
 
 BASE = "https://w3id.org/clusterkg/id/"
 
@@ -37,3 +42,25 @@ def merged(records: Iterable[Record]) -> Graph:
     for record in records:
         graph += record.graph
     return graph
+
+
+def ingest_as(
+    store: Store,
+    settings: Settings,
+    validator: ShapeValidator,
+    path: Path,
+    *,
+    source: str,
+    mapping: str | None,
+    dry_run: bool = False,
+) -> IngestReport:
+    """The real pipeline on ``path`` as source ``source`` (its name is also its title)."""
+    return ingest_file(
+        store,
+        settings,
+        validator,
+        source=SourceDescription(name=source, title=source),
+        path=path,
+        mapping_name=mapping,
+        dry_run=dry_run,
+    )

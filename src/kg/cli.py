@@ -48,6 +48,8 @@ err = Console(stderr=True)
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 MAPPING_NAMES = ", ".join(sorted(MAPPINGS))
+#: The record counts of an ingest, as `kg build` and `kg stats` show them.
+RECORD_COUNTS = ("read", "loaded", "quarantined", "remapped", "unresolved")
 
 
 class QueryOutput(StrEnum):
@@ -127,18 +129,7 @@ def _ingest_with_progress(
 
 def _print_reports(reports: list[IngestReport]) -> None:
     table = Table(title="Ingest", show_lines=False)
-    columns = (
-        "source",
-        "read",
-        "loaded",
-        "quarantined",
-        "remapped",
-        "unresolved",
-        "triples",
-        "warnings",
-        "seconds",
-    )
-    for column in columns:
+    for column in ("source", *RECORD_COUNTS, "triples", "warnings", "seconds"):
         table.add_column(column, justify="left" if column == "source" else "right")
     for r in reports:
         table.add_row(
@@ -370,14 +361,7 @@ def stats() -> None:
         indicators = indicator_counts(store)
         classes = class_counts(store)
     per_source = Table(
-        "source",
-        "read",
-        "loaded",
-        "quarantined",
-        "remapped",
-        "unresolved",
-        "triples",
-        title="Records per source (last ingest)",
+        "source", *RECORD_COUNTS, "triples", title="Records per source (last ingest)"
     )
     for counts in sources:
         per_source.add_row(

@@ -12,12 +12,11 @@ from rdflib.namespace import DCTERMS, RDF, SKOS
 
 from kg.config import PROJECT_ROOT, Settings
 from kg.ingest.mappings.euroscivoc import EUROSCIVOC_SCHEME, map_euroscivoc
-from kg.ingest.pipeline import IngestReport, ingest_file
-from kg.ingest.provenance import SourceDescription
+from kg.ingest.pipeline import IngestReport
 from kg.ingest.records import MappingContext, Record
 from kg.store import EmbeddedStore
 from kg.validation import ShapeValidator
-from tests.helpers import csv_rows, mapping_context, merged
+from tests.helpers import csv_rows, ingest_as, mapping_context, merged
 
 CSV_FILE = PROJECT_ROOT / "data" / "sources" / "cordis" / "euroscivoc_concepts_from_cordis_he.csv"
 KETS = PROJECT_ROOT / "ontology" / "kets.ttl"
@@ -115,14 +114,7 @@ def test_every_field_the_technologies_refer_to_is_a_concept_of_the_file(graph: G
 
 
 def ingest(store: EmbeddedStore, settings: Settings, validator: ShapeValidator, path: Path):
-    return ingest_file(
-        store,
-        settings,
-        validator,
-        source=SourceDescription(name="euroscivoc", title="EuroSciVoc (CORDIS)"),
-        path=path,
-        mapping_name="euroscivoc",
-    )
+    return ingest_as(store, settings, validator, path, source="euroscivoc", mapping="euroscivoc")
 
 
 def test_malformed_rows_are_quarantined_by_the_pipeline(

@@ -28,13 +28,12 @@ from kg.ingest.mappings.indicators import (
 )
 from kg.ingest.mappings.nuts import map_nuts_versions
 from kg.ingest.nuts_history import BUNDLED_DESCRIPTOR, load_history
-from kg.ingest.pipeline import IngestReport, ingest_file
-from kg.ingest.provenance import SourceDescription
+from kg.ingest.pipeline import IngestReport
 from kg.ingest.records import MappingContext, Record
 from kg.namespaces import CKG, NUTS, QB, SDMX_DIMENSION, SDMX_MEASURE
 from kg.store import EmbeddedStore
 from kg.validation import ShapeValidator
-from tests.helpers import mapping_context
+from tests.helpers import ingest_as, mapping_context
 
 DATA_DIR = PROJECT_ROOT / "data"
 INDICATORS = DATA_DIR / "sources" / "indicators"
@@ -305,14 +304,7 @@ def ingest(
     settings: Settings, validator: ShapeValidator, path: Path, mapping: str, name: str
 ) -> IngestReport:
     with EmbeddedStore(settings.store_path) as store:
-        return ingest_file(
-            store,
-            settings,
-            validator,
-            source=SourceDescription(name=name, title=name),
-            path=path,
-            mapping_name=mapping,
-        )
+        return ingest_as(store, settings, validator, path, source=name, mapping=mapping)
 
 
 @pytest.fixture(scope="module")

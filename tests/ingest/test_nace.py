@@ -14,12 +14,11 @@ from rdflib.namespace import DCTERMS, RDF, SKOS
 from kg.config import PROJECT_ROOT, Settings
 from kg.errors import InvalidInput
 from kg.ingest.mappings.nace import NACE_SCHEME, map_nace
-from kg.ingest.pipeline import IngestReport, ingest_file
-from kg.ingest.provenance import SourceDescription
+from kg.ingest.pipeline import IngestReport
 from kg.ingest.records import MappingContext, Record
 from kg.store import EmbeddedStore
 from kg.validation import ShapeValidator
-from tests.helpers import csv_rows, mapping_context, merged
+from tests.helpers import csv_rows, ingest_as, mapping_context, merged
 
 NACE_CSV = PROJECT_ROOT / "data" / "sources" / "nace" / "nace_r2.csv"
 BASE = "https://w3id.org/clusterkg/id/"
@@ -135,14 +134,7 @@ def test_a_correction_for_a_code_the_file_lacks_is_an_error(tmp_path: Path) -> N
 
 
 def ingest(store: EmbeddedStore, settings: Settings, validator: ShapeValidator, path: Path):
-    return ingest_file(
-        store,
-        settings,
-        validator,
-        source=SourceDescription(name="nace", title="NACE Rev. 2"),
-        path=path,
-        mapping_name="nace",
-    )
+    return ingest_as(store, settings, validator, path, source="nace", mapping="nace")
 
 
 def test_malformed_rows_are_quarantined_by_the_pipeline(

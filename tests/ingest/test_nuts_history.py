@@ -10,12 +10,16 @@ import pytest
 from rdflib import URIRef
 from rdflib.namespace import DCTERMS, SKOS
 
-from kg.config import PROJECT_ROOT
+from kg.config import PROJECT_ROOT, Settings
 from kg.errors import InvalidInput
 from kg.ingest.mappings.nuts import map_nuts_versions
 from kg.ingest.nuts_history import NutsHistory, load_history
+from kg.ingest.pipeline import file_sha256
 from kg.ingest.records import MappingContext, Record
 from kg.namespaces import CKG, CKGC, NUTS
+from kg.store import EmbeddedStore
+from kg.validation import ShapeValidator
+from tests.helpers import ingest_as
 
 NUTS_DIR = PROJECT_ROOT / "data" / "sources" / "nuts"
 DESCRIPTOR = NUTS_DIR / "nuts-versions.yaml"
@@ -143,14 +147,8 @@ def test_a_descriptor_naming_a_missing_file_is_an_error(tmp_path: Path) -> None:
 
 
 def test_every_file_of_the_descriptor_is_named_and_checksummed_in_the_provenance(
-    tmp_path: Path,
+    tmp_path: Path, validator: ShapeValidator
 ) -> None:
-    from kg.config import Settings
-    from kg.ingest.pipeline import file_sha256, ingest_file
-    from kg.ingest.provenance import SourceDescription
-    from kg.store import EmbeddedStore
-    from kg.validation import ShapeValidator
-
     header = "nuts_code,label,level,parent_code,country_code\n"
     (tmp_path / "v1.csv").write_text(
         header + "LT,Lietuva,0,,LT\nLT0,Lietuva,1,LT,LT\nLT00,Lietuva,2,LT0,LT\n", encoding="utf-8"
@@ -174,20 +172,12 @@ def test_every_file_of_the_descriptor_is_named_and_checksummed_in_the_provenance
         encoding="utf-8",
     )
     settings = Settings(store_path=tmp_path / "store", quarantine_dir=tmp_path / "q")
-    validator = ShapeValidator(PROJECT_ROOT / "shapes", PROJECT_ROOT / "ontology")
     with EmbeddedStore(settings.store_path) as store:
-        report = ingest_file(
-            store,
-            settings,
-            validator,
-            source=SourceDescription(name="nuts", title="NUTS"),
-            path=descriptor,
-            mapping_name="nuts-versions",
+        report = ingest_as(
+            store, settings, validator, descriptor, source="nuts", mapping="nuts-versions"
         )
-        assert (report.records_read, report.records_quarantined) == (
-            3 + 5 + 3,
-            0,
-        )  # schemes, regions, changes
+        # 3 schemes (NUTS and the two versions), 5 regions, 3 changes
+        assert (report.records_read, report.records_quarantined) == (3 + 5 + 3, 0)
         rows = store.query(
             "SELECT ?title ?sha WHERE { GRAPH ?meta { ?graph dcat:distribution ?d . "
             "?d dct:title ?title ; spdx:checksum/spdx:checksumValue ?sha } }"

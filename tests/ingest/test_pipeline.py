@@ -12,10 +12,9 @@ from rdflib import Graph, URIRef
 
 from kg.config import Settings
 from kg.errors import InvalidInput
-from kg.ingest.pipeline import ingest_file
-from kg.ingest.provenance import SourceDescription
 from kg.store import EmbeddedStore
 from kg.validation import ShapeValidator
+from tests.helpers import ingest_as
 
 HEADER = "nuts_code,label,level,parent_code,country_code\n"
 VALID_ROWS = "IT,Italia,0,,IT\nITI,Centro (IT),1,IT,IT\nITI3,Marche,2,ITI,IT\n"
@@ -39,14 +38,8 @@ def ingest(
     mapping: str | None = "nuts",
     dry_run: bool = False,
 ):
-    return ingest_file(
-        store,
-        settings,
-        validator,
-        source=SourceDescription(name=name, title=name),
-        path=path,
-        mapping_name=mapping,
-        dry_run=dry_run,
+    return ingest_as(
+        store, settings, validator, path, source=name, mapping=mapping, dry_run=dry_run
     )
 
 

@@ -23,12 +23,11 @@ from kg.ingest.mappings.clusters import CLUSTER_COLUMNS
 from kg.ingest.mappings.curated_rows import FACT_COLUMNS
 from kg.ingest.mappings.partners import PARTNER_COLUMNS
 from kg.ingest.mappings.s3 import PRIORITY_COLUMNS
-from kg.ingest.pipeline import IngestReport, ingest_file
-from kg.ingest.provenance import SourceDescription
+from kg.ingest.pipeline import IngestReport
 from kg.ingest.technology_rules import find_matches, load_rules, read_targets
 from kg.store import EmbeddedStore
 from kg.validation import ShapeValidator
-from tests.helpers import csv_rows
+from tests.helpers import csv_rows, ingest_as
 
 S3 = PROJECT_ROOT / "data" / "sources" / "s3"
 BASE = "https://w3id.org/clusterkg/id/"
@@ -78,13 +77,8 @@ class Built:
         return int(self.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ {query} }}")[0]["n"])  # type: ignore[call-overload]
 
     def ingest(self, name: str, path: Path, mapping: str) -> IngestReport:
-        return ingest_file(
-            self.store,
-            self.settings,
-            self.validator,
-            source=SourceDescription(name=name, title=name),
-            path=path,
-            mapping_name=mapping,
+        return ingest_as(
+            self.store, self.settings, self.validator, path, source=name, mapping=mapping
         )
 
 

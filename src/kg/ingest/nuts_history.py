@@ -25,12 +25,13 @@ import csv
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 import yaml
 
 from kg.errors import InvalidInput
+from kg.ingest.readers import Correction, read_corrections
 from kg.ingest.records import MappingContext, RegionRemap
 
 #: Where the descriptor of the bundled NUTS files lives, relative to the data directory.
@@ -38,8 +39,8 @@ BUNDLED_DESCRIPTOR = Path("sources/nuts/nuts-versions.yaml")
 NUTS_VERSION_SCHEME = "http://data.europa.eu/nuts/scheme/{year}"
 
 REGION_COLUMNS = ("nuts_code", "label", "level", "parent_code", "country_code")
-#: Columns ``corrections.csv`` may correct, and the RegionRow attribute each one sets.
-CORRECTABLE = {"label": "label", "parent_code": "parent"}
+#: Columns ``corrections.csv`` may correct (the region's label and parent).
+CORRECTABLE = ("label", "parent_code")
 
 #: Words of the change tables' free-text comments → concepts of scheme:nuts-change. The tables
 #: word the same change differently from one edition to the next ("recoded (ressignment)",
@@ -138,7 +139,7 @@ class NutsHistory:
     #: Every file read, for provenance.
     files: list[Path] = field(default_factory=list)
     #: Documented corrections applied to every version's row: code → (column, value, evidence).
-    corrections: dict[str, list[tuple[str, str, str]]] = field(default_factory=dict)
+    corrections: dict[str, list[Correction]] = field(default_factory=dict)
     #: Latin transliterations of Greek and Cyrillic labels (code → transliteration).
     transliterations: dict[str, str] = field(default_factory=dict)
 
@@ -154,11 +155,14 @@ class NutsHistory:
 
     def countries(self, version: int) -> set[str]:
         """Country codes a version's list covers."""
-        return self._countries(version)
+        return self._countries[version]
 
-    @cache  # noqa: B019 - see __hash__
-    def _countries(self, version: int) -> set[str]:
-        return {row.country for row in self.regions[version].values()}
+    @cached_property
+    def _countries(self) -> dict[int, set[str]]:
+        return {
+            version: {row.country for row in regions.values()}
+            for version, regions in self.regions.items()
+        }
 
     def version_of(self, code: str, declared: int | None = None) -> int | None:
         """The version to read a published code in: the declared one if it has the code, else
@@ -173,7 +177,7 @@ class NutsHistory:
         return self._step(code, version, next_version)
 
     def _step(self, code: str, version: int, next_version: int, depth: int = 0) -> tuple[str, ...]:
-        named = self._named_successors(version, next_version).get(code)
+        named = self._named_successors.get((version, next_version), {}).get(code)
         if named:
             return named
         if code in self.regions[next_version]:
@@ -186,13 +190,14 @@ class NutsHistory:
                     if ancestor in self.regions[next_version]:
                         successors.add(ancestor)
         if not successors:
-            successors.update(self._adjacent_successors(version, next_version).get(code, ()))
+            adjacent = self._adjacent_successors.get((version, next_version), {})
+            successors.update(adjacent.get(code, ()))
         return tuple(sorted(successors))
 
     def resolve(self, code: str, declared_version: int | None = None) -> Resolution:
         """Follow a published code to the newest version that covers its country."""
         code = code.strip()
-        version = self.version_of(code, declared_version)
+        published_version = version = self.version_of(code, declared_version)
         if version is None:
             return Resolution(code, None, ())
         codes: tuple[str, ...] = (code,)
@@ -207,7 +212,7 @@ class NutsHistory:
             version = next_version
             if not codes:
                 break
-        return Resolution(code, self.version_of(code, declared_version), codes)
+        return Resolution(code, published_version, codes)
 
     def successors(self, change: ChangeRow) -> tuple[str, ...]:
         """The new codes of a change row; for a discontinued code, those read from its NUTS-3
@@ -235,59 +240,65 @@ class NutsHistory:
         )
 
     def _leaves(self, code: str, version: int) -> tuple[str, ...]:
-        return self._leaves_by_prefix(version).get(code, ())
+        return self._leaves_by_prefix[version].get(code, ())
 
-    @cache  # noqa: B019 - see __hash__
-    def _leaves_by_prefix(self, version: int) -> dict[str, tuple[str, ...]]:
-        # NUTS-3 codes by each shorter prefix (country, NUTS-1, NUTS-2): codes nest by prefix.
-        leaves: dict[str, list[str]] = {}
-        for code, row in self.regions[version].items():
-            if row.level == 3:
-                for length in range(2, len(code)):
-                    leaves.setdefault(code[:length], []).append(code)
-        return {prefix: tuple(codes) for prefix, codes in leaves.items()}
+    @cached_property
+    def _leaves_by_prefix(self) -> dict[int, dict[str, tuple[str, ...]]]:
+        # Per version, NUTS-3 codes by each shorter prefix (country, NUTS-1, NUTS-2): codes nest
+        # by prefix.
+        by_version: dict[int, dict[str, tuple[str, ...]]] = {}
+        for version, regions in self.regions.items():
+            leaves: dict[str, list[str]] = {}
+            for code, row in regions.items():
+                if row.level == 3:
+                    for length in range(2, len(code)):
+                        leaves.setdefault(code[:length], []).append(code)
+            by_version[version] = {prefix: tuple(codes) for prefix, codes in leaves.items()}
+        return by_version
 
-    @cache  # noqa: B019 - one history per descriptor, kept for the process's life
-    def _named_successors(self, version: int, next_version: int) -> dict[str, tuple[str, ...]]:
-        # Successors the table names: an old and a new code in one row, or codes of the same
-        # level named in the comment of a row with only one of them ("discontinued; now part of
-        # NO082", "new; made from ex-NO012, NO031 and NO032", "split into new HR02, HR05 and
-        # HR06").
-        named: dict[str, set[str]] = {}
-        for change in self.changes.get((version, next_version), []):
-            if change.old_code and change.new_code:
-                named.setdefault(change.old_code, set()).add(change.new_code)
-            elif change.old_code:
-                for new in _codes_after(change.comment, SUCCESSOR_WORDS, change.old_code):
-                    named.setdefault(change.old_code, set()).add(new)
-            elif change.new_code:
-                for old in _codes_after(change.comment, PREDECESSOR_WORDS, change.new_code):
-                    named.setdefault(old, set()).add(change.new_code)
-        return {code: tuple(sorted(new)) for code, new in named.items()}
+    @cached_property
+    def _named_successors(self) -> dict[tuple[int, int], dict[str, tuple[str, ...]]]:
+        # Per pair of versions, the successors the table names: an old and a new code in one
+        # row, or codes of the same level named in the comment of a row with only one of them
+        # ("discontinued; now part of NO082", "new; made from ex-NO012, NO031 and NO032",
+        # "split into new HR02, HR05 and HR06").
+        by_pair: dict[tuple[int, int], dict[str, tuple[str, ...]]] = {}
+        for pair, rows in self.changes.items():
+            named: dict[str, set[str]] = {}
+            for change in rows:
+                if change.old_code and change.new_code:
+                    named.setdefault(change.old_code, set()).add(change.new_code)
+                elif change.old_code:
+                    for new in _codes_after(change.comment, SUCCESSOR_WORDS, change.old_code):
+                        named.setdefault(change.old_code, set()).add(new)
+                elif change.new_code:
+                    for old in _codes_after(change.comment, PREDECESSOR_WORDS, change.new_code):
+                        named.setdefault(old, set()).add(change.new_code)
+            by_pair[pair] = {code: tuple(sorted(new)) for code, new in named.items()}
+        return by_pair
 
-    @cache  # noqa: B019 - see __hash__
-    def _adjacent_successors(self, version: int, next_version: int) -> dict[str, tuple[str, ...]]:
+    @cached_property
+    def _adjacent_successors(self) -> dict[tuple[int, int], dict[str, tuple[str, ...]]]:
         # The tables list a discontinued code (old column only) right before the new codes that
         # replace it at the same level ("Boundary shift" then "New region" with the same name;
         # "Split" then its parts). Used only when the lower levels say nothing (NUTS-3 regions,
         # or a region whose NUTS-3 regions were not traceable), because a row such as HR04
         # ("split into new HR02, HR05 and HR06") is followed by only one of its parts.
-        adjacent: dict[str, tuple[str, ...]] = {}
-        rows = self.changes.get((version, next_version), [])
-        for index, change in enumerate(rows):
-            if not change.old_code or change.new_code:
-                continue
-            following: list[str] = []
-            for later in rows[index + 1 :]:
-                if later.old_code or not later.new_code or later.level != change.level:
-                    break
-                following.append(later.new_code)
-            if following:
-                adjacent[change.old_code] = tuple(following)
-        return adjacent
-
-    def __hash__(self) -> int:  # identity: needed by the cache above
-        return id(self)
+        by_pair: dict[tuple[int, int], dict[str, tuple[str, ...]]] = {}
+        for pair, rows in self.changes.items():
+            adjacent: dict[str, tuple[str, ...]] = {}
+            for index, change in enumerate(rows):
+                if not change.old_code or change.new_code:
+                    continue
+                following: list[str] = []
+                for later in rows[index + 1 :]:
+                    if later.old_code or not later.new_code or later.level != change.level:
+                        break
+                    following.append(later.new_code)
+                if following:
+                    adjacent[change.old_code] = tuple(following)
+            by_pair[pair] = adjacent
+        return by_pair
 
 
 #: Words after which a change-table comment names the successors of a discontinued code, or
@@ -359,30 +370,23 @@ def _load_history(descriptor: Path) -> NutsHistory:
     history = NutsHistory(regions=regions, changes=changes, files=files)
     if spec.get("corrections"):
         path = path_of(spec["corrections"], "corrections")
-        for correction in _dict_rows(path, ("nuts_code", "column", "value", "evidence")):
-            attribute = CORRECTABLE.get(correction["column"])
-            if attribute is None:
-                raise InvalidInput(
-                    f"{path.name}: cannot correct column {correction['column']!r} "
-                    f"(correctable: {', '.join(CORRECTABLE)})"
-                )
-            code = correction["nuts_code"]
-            history.corrections.setdefault(code, []).append(
-                (correction["column"], correction["value"], correction["evidence"])
-            )
-            for version_regions in regions.values():
-                if code in version_regions:
-                    old = version_regions[code]
-                    version_regions[code] = (
-                        replace(old, label=correction["value"])
-                        if attribute == "label"
-                        else replace(old, parent=correction["value"] or None)
-                    )
+        history.corrections = read_corrections(path, "nuts_code", CORRECTABLE)
+        for code, corrections in history.corrections.items():
+            for column, value, _evidence in corrections:
+                for version_regions in regions.values():
+                    if code in version_regions:
+                        version_regions[code] = _corrected(version_regions[code], column, value)
     if spec.get("transliterations"):
         path = path_of(spec["transliterations"], "transliterations")
         for latin in _dict_rows(path, ("Code", "Label", "Transliteration to Latin")):
             history.transliterations[latin["Code"]] = latin["Transliteration to Latin"]
     return history
+
+
+def _corrected(row: RegionRow, column: str, value: str) -> RegionRow:
+    if column == "label":
+        return replace(row, label=value)
+    return replace(row, parent=value or None)
 
 
 def bundled_history(context: MappingContext) -> NutsHistory:

@@ -245,7 +245,7 @@ def ingest_file(
             triples=len(loaded),
             records_remapped=remap_counts["remapped"],
             records_unresolved=remap_counts["unresolved"],
-            other_files=[
+            other_files=tuple(
                 UsedFile(
                     path=used,
                     document=context.document(used),
@@ -253,7 +253,7 @@ def ingest_file(
                     byte_size=used.stat().st_size,
                 )
                 for used in context.used_files
-            ],
+            ),
         )
         metadata = describe_ingest(graph_iri, f"{settings.base_iri}catalog", source, facts)
         write_quarantine(quarantine_file, source.name, quarantined)

@@ -67,7 +67,7 @@ class IngestFacts:
     triples: int
     records_remapped: int = 0
     records_unresolved: int = 0
-    other_files: tuple[UsedFile, ...] | list[UsedFile] = ()
+    other_files: tuple[UsedFile, ...] = ()
 
 
 def describe_ingest(

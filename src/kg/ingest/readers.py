@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -153,3 +153,29 @@ def read_table(path: Path, required_columns: list[str]) -> Iterator[TableRow]:
                     f"line {line} has {len(cells)} fields but the header has {len(header)}"
                 )
             yield row
+
+
+#: One documented correction: (column, corrected value, evidence).
+Correction = tuple[str, str, str]
+
+
+def read_corrections(
+    path: Path, key_column: str, correctable: Iterable[str]
+) -> dict[str, list[Correction]]:
+    """A corrections table beside a source (``{key_column},column,value,evidence``), by key.
+
+    Every row must name a correctable column and give its evidence; anything else is an error,
+    because a correction that cannot be applied must not be skipped quietly.
+    """
+    allowed = sorted(correctable)
+    corrections: dict[str, list[Correction]] = {}
+    for row in read_table(path, [key_column, "column", "value", "evidence"]):
+        if row.problem or row["column"] not in allowed or not row["evidence"].strip():
+            raise InvalidInput(
+                f"{path.name}: line {row.line} is not a valid correction (columns {key_column}, "
+                f"column, value, evidence; column one of {', '.join(allowed)}): {dict(row)}"
+            )
+        corrections.setdefault(row[key_column].strip(), []).append(
+            (row["column"], row["value"], row["evidence"].strip())
+        )
+    return corrections

@@ -13,7 +13,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, SKOS
 
 from kg.errors import InvalidInput
-from kg.ingest.readers import read_table
+from kg.ingest.readers import Correction, read_corrections, read_table
 from kg.ingest.records import MappingContext, Record
 from kg.namespaces import NACE
 
@@ -36,21 +36,9 @@ def nace_iri(code: str) -> URIRef:
     return NACE[code.strip().replace(".", "")]
 
 
-def load_corrections(path: Path) -> dict[str, list[tuple[str, str, str]]]:
+def load_corrections(path: Path) -> dict[str, list[Correction]]:
     """Corrections by NACE code: (column, value, evidence); empty if the file is absent."""
-    corrections: dict[str, list[tuple[str, str, str]]] = {}
-    if not path.exists():
-        return corrections
-    for row in read_table(path, ["code", "column", "value", "evidence"]):
-        if row.problem or row["column"] not in CORRECTABLE or not row["evidence"].strip():
-            raise InvalidInput(
-                f"{path.name}: line {row.line} is not a valid correction (columns code, column, "
-                f"value, evidence; column one of {', '.join(sorted(CORRECTABLE))}): {dict(row)}"
-            )
-        corrections.setdefault(row["code"].strip(), []).append(
-            (row["column"], row["value"], row["evidence"].strip())
-        )
-    return corrections
+    return read_corrections(path, "code", CORRECTABLE) if path.exists() else {}
 
 
 def map_nace(context: MappingContext) -> Iterator[Record]:

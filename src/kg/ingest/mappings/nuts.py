@@ -14,9 +14,14 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 
-from kg.errors import InvalidInput
-from kg.ingest.nuts_history import NUTS_VERSION_SCHEME, ChangeRow, NutsHistory, load_history
-from kg.ingest.readers import read_table
+from kg.ingest.nuts_history import (
+    CORRECTABLE,
+    NUTS_VERSION_SCHEME,
+    ChangeRow,
+    NutsHistory,
+    load_history,
+)
+from kg.ingest.readers import Correction, read_corrections, read_table
 from kg.ingest.records import MappingContext, Record
 from kg.namespaces import CKG, CKGC, NUTS, NUTS_SCHEME
 
@@ -25,19 +30,10 @@ COLUMNS = ["nuts_code", "label", "level", "parent_code", "country_code"]
 CORRECTIONS_FILE = "corrections.csv"
 
 
-def load_corrections(source_file: Path) -> dict[str, list[tuple[str, str, str]]]:
-    """Corrections by NUTS code: (column, value, evidence). None if the file is absent."""
+def load_corrections(source_file: Path) -> dict[str, list[Correction]]:
+    """Corrections by NUTS code: (column, value, evidence); empty if the file is absent."""
     path = source_file.with_name(CORRECTIONS_FILE)
-    corrections: dict[str, list[tuple[str, str, str]]] = {}
-    if not path.exists():
-        return corrections
-    for row in read_table(path, ["nuts_code", "column", "value", "evidence"]):
-        if row.problem or row["column"] not in COLUMNS:
-            raise InvalidInput(f"{path.name}: line {row.line} is not a valid correction: {row}")
-        corrections.setdefault(row["nuts_code"], []).append(
-            (row["column"], row["value"], row["evidence"])
-        )
-    return corrections
+    return read_corrections(path, "nuts_code", CORRECTABLE) if path.exists() else {}
 
 
 def map_nuts(context: MappingContext) -> Iterator[Record]:
