@@ -53,8 +53,19 @@ def run_kg(
 
 @pytest.fixture(scope="session")
 def built_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A store built once by the real ``kg build`` from the bundled sources."""
+    """A store built once by the real ``kg build`` from the bundled sources.
+
+    For quicker local runs, ``CLUSTERKG_TEST_STORE`` may name a store already built by ``kg build``
+    (with the build's output saved as ``build-output.txt`` next to it); it is copied, never
+    written. CI does not set it and always builds.
+    """
     root = tmp_path_factory.mktemp("built")
+    prebuilt = os.environ.get("CLUSTERKG_TEST_STORE")
+    if prebuilt:
+        source = Path(prebuilt)
+        shutil.copytree(source, root / "store")
+        shutil.copy(source.parent / "build-output.txt", root / "build-output.txt")
+        return root / "store"
     result = run_kg("build", env=kg_env(root / "store"))
     assert result.returncode == 0, result.stdout + result.stderr
     (root / "build-output.txt").write_text(result.stdout, encoding="utf-8")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from functools import cached_property
 from pathlib import Path
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 #: The repository root when running from a checkout (``src/kg/config.py`` → two levels up).
@@ -37,6 +37,9 @@ class Settings(BaseSettings):
     )
     ontology_dir: Path = Field(default=PROJECT_ROOT / "ontology", description="OWL ontology files.")
     shapes_dir: Path = Field(default=PROJECT_ROOT / "shapes", description="SHACL shapes files.")
+    queries_dir: Path = Field(
+        default=PROJECT_ROOT / "queries", description="Saved queries, one `.rq` file each."
+    )
     quarantine_dir: Path = Field(
         default=PROJECT_ROOT / "var" / "quarantine",
         description="Where invalid records are written, one JSON-lines file per source.",
@@ -46,6 +49,39 @@ class Settings(BaseSettings):
         ge=1,
         description="Records validated per pyshacl run (per-record runs are slow, whole-graph runs "
         "use much memory).",
+    )
+
+    query_timeout: float = Field(
+        default=30.0,
+        gt=0,
+        description="Seconds a SPARQL query may run before it is stopped and answered with 503.",
+    )
+    max_results: int = Field(
+        default=100_000,
+        ge=1,
+        description="Most rows (SELECT) or triples (CONSTRUCT/DESCRIBE) one query may return; "
+        "larger answers are refused with a message asking for LIMIT/OFFSET, never cut silently.",
+    )
+    query_workers: int = Field(
+        default=2,
+        ge=1,
+        description="Worker processes that run SPARQL queries (a query past its time limit is "
+        "stopped by ending its worker).",
+    )
+    max_request_bytes: int = Field(
+        default=1_000_000,
+        ge=1_000,
+        description="Largest request body (query, update or upload) the service accepts; larger "
+        "ones get 413.",
+    )
+    update_key: SecretStr | None = Field(
+        default=None,
+        description="Bearer token that enables the SPARQL Update endpoint /update; unset means "
+        "updates are off.",
+    )
+    page_size: int = Field(default=50, ge=1, description="Default page size of REST collections.")
+    max_page_size: int = Field(
+        default=500, ge=1, description="Largest page size a REST collection request may ask for."
     )
 
     @field_validator("base_iri")

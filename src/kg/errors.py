@@ -21,6 +21,8 @@ class KGError(Exception):
     title: ClassVar[str] = "ClusterKG error"
     #: Exit code of the ``kg`` command for this error (2 = usage or input error).
     exit_code: ClassVar[int] = 2
+    #: HTTP headers the response must carry (e.g. ``WWW-Authenticate`` with a 401).
+    headers: ClassVar[dict[str, str]] = {}
 
     def __init__(self, detail: str, **extensions: Any) -> None:
         super().__init__(detail)
@@ -74,6 +76,46 @@ class NotFound(KGError):
     title = "Not found"
 
 
+class NotAcceptable(KGError):
+    """No representation the client accepts (``Accept`` or ``format=``) can be produced."""
+
+    slug = "not-acceptable"
+    status = 406
+    title = "Not acceptable"
+
+
+class MethodNotAllowed(KGError):
+    """An operation sent to an endpoint that does not take it (an update to the query endpoint)."""
+
+    slug = "method-not-allowed"
+    status = 405
+    title = "Method not allowed"
+
+
+class PayloadTooLarge(KGError):
+    """A request body larger than the service accepts (``KG_MAX_REQUEST_BYTES``)."""
+
+    slug = "payload-too-large"
+    status = 413
+    title = "Request too large"
+
+
+class UnsupportedMediaType(KGError):
+    """A request body in a media type the endpoint does not read."""
+
+    slug = "unsupported-media-type"
+    status = 415
+    title = "Unsupported media type"
+
+
+class ResultTooLarge(KGError):
+    """A query whose answer exceeds ``KG_MAX_RESULTS``: refused rather than cut silently."""
+
+    slug = "result-too-large"
+    status = 422
+    title = "Result too large"
+
+
 class ShapeViolation(KGError):
     """Records that fail SHACL validation (violations block; warnings do not)."""
 
@@ -97,6 +139,15 @@ class Unauthorized(KGError):
     slug = "unauthorized"
     status = 401
     title = "Unauthorized"
+    headers: ClassVar[dict[str, str]] = {"WWW-Authenticate": 'Bearer realm="ClusterKG"'}
+
+
+class Forbidden(KGError):
+    """An operation switched off on this service (for example updates without a configured key)."""
+
+    slug = "forbidden"
+    status = 403
+    title = "Forbidden"
 
 
 class StoreUnavailable(KGError):

@@ -6,12 +6,15 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
 
 from kg import __version__
 from kg.api.problems import install_problem_handlers
-from kg.api.routes import health
+from kg.api.routes import health, sparql
 from kg.config import Settings
+from kg.sparql import SparqlService
 from kg.store import Store, open_store
+from kg.web import STATIC_DIR
 
 
 def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
@@ -22,9 +25,12 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
         own_store = store is None
         app.state.store = store if store is not None else open_store(settings)
         app.state.settings = settings
+        runner = app.state.store.endpoint_runner(workers=settings.query_workers)
+        app.state.sparql = SparqlService(app.state.store, runner, settings)
         try:
             yield
         finally:
+            runner.close()
             if own_store:
                 app.state.store.close()
 
@@ -36,5 +42,8 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     install_problem_handlers(app)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    # One router per surface; each is a thin layer over a plain module of kg.
     app.include_router(health.router)
+    app.include_router(sparql.router)
     return app

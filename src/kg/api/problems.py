@@ -21,6 +21,7 @@ def install_problem_handlers(app: FastAPI) -> None:
             exc.to_problem(instance=str(request.url.path)),
             status_code=exc.status,
             media_type=PROBLEM_JSON,
+            headers=exc.headers or None,
         )
 
     @app.exception_handler(RequestValidationError)

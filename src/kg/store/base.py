@@ -13,10 +13,13 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import BNode, Identifier, Node
+
+if TYPE_CHECKING:
+    from kg.store.runner import QueryRunner
 
 
 class ResultFormat(StrEnum):
@@ -163,6 +166,10 @@ class Store(ABC):
     @abstractmethod
     def quads(self) -> Iterator[tuple[Identifier, Identifier, Identifier, Identifier | None]]:
         """Every quad in the store, as rdflib terms (graph ``None`` for the default graph)."""
+
+    @abstractmethod
+    def endpoint_runner(self, *, workers: int) -> QueryRunner:
+        """The runner for SPARQL endpoint queries, whose time limit really stops a query."""
 
     @abstractmethod
     def __len__(self) -> int:

@@ -13,6 +13,7 @@ from rdflib.term import Identifier
 from kg.errors import InvalidInput, InvalidQuery, StoreUnavailable
 from kg.namespaces import PREFIXES
 from kg.store.base import QueryResult, RdfSerialization, Store
+from kg.store.runner import InProcessRunner, QueryRunner, WorkerPoolRunner
 from kg.store.terms import to_oxigraph, to_rdflib
 
 _RDF_FORMATS: dict[RdfSerialization, ox.RdfFormat] = {
@@ -90,9 +91,12 @@ class EmbeddedStore(Store):
 
     def update(self, sparql_update: str) -> None:
         try:
-            self._store.update(sparql_update)
+            self._store.update(sparql_update, prefixes=_PREFIXES)
         except SyntaxError as exc:
             raise InvalidQuery(f"the update does not parse: {exc}") from exc
+        except (OSError, ValueError, RuntimeError) as exc:
+            # Evaluation failures of the request itself (a LOAD that cannot fetch, a bad IRI).
+            raise InvalidQuery(f"the update could not run: {exc}") from exc
 
     def replace_graph(
         self,
@@ -147,6 +151,18 @@ class EmbeddedStore(Store):
                 None if isinstance(quad.graph_name, ox.DefaultGraph) else to_rdflib(quad.graph_name)
             )
             yield to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object), graph
+
+    def snapshot(self, target: Path) -> None:
+        """Write a consistent read-only copy of the store to ``target`` (hard links: cheap)."""
+        self._store.backup(str(target))
+
+    def endpoint_runner(self, *, workers: int) -> QueryRunner:
+        if self.path is None or self.read_only:
+            # An in-memory store cannot be shared with worker processes (nor can a read-only
+            # one be snapshotted while its writer runs): queries run in the calling thread.
+            return InProcessRunner(self._store)
+        snapshots = self.path.with_name(self.path.name + ".snapshots")
+        return WorkerPoolRunner(self.snapshot, snapshots, workers)
 
     def __len__(self) -> int:
         return len(self._store)

@@ -1,0 +1,71 @@
+"""A real ``kg serve`` (uvicorn on 127.0.0.1) over a copy of the built store.
+
+``live_server`` is shared by the read-only tests of a session; tests that write or need other
+settings start their own with :func:`start_server`.
+"""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.conftest import KG, kg_env
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that is free right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def start_server(store: Path, **settings: str) -> Iterator[str]:
+    """Run ``kg serve`` on ``store`` with extra ``KG_*`` settings; yield its base URL."""
+    port = free_port()
+    process = subprocess.Popen(
+        [KG, "serve", "--host", "127.0.0.1", "--port", str(port)],
+        env=kg_env(store, **settings),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    try:
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if process.poll() is not None:
+                output = process.stdout.read().decode() if process.stdout else ""
+                pytest.fail(f"kg serve exited early:\n{output}")
+            time.sleep(0.2)
+        else:
+            pytest.fail("kg serve did not answer within 60 s")
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@pytest.fixture(scope="session")
+def live_server(built_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """One server for the read-only tests of the session, on its own copy of the built store."""
+    store = tmp_path_factory.mktemp("live") / "store"
+    shutil.copytree(built_store, store)
+    with start_server(store) as base:
+        yield base
