@@ -7,6 +7,7 @@ queries with the configured time limit and result cap.
 from __future__ import annotations
 
 import contextlib
+import re
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -89,7 +90,7 @@ class SparqlService:
         )
         reply = self.runner.run(request, self.settings.query_timeout)
         if isinstance(reply, QueryFailure):
-            raise failure_error(reply)
+            raise failure_error(reply, sparql)
         return reply
 
     def update(self, sparql_update: str) -> None:
@@ -101,14 +102,15 @@ class SparqlService:
             try:
                 self.store.update(sparql_update)
             except InvalidQuery as exc:
-                raise _positioned(exc.detail) from exc
+                prefix, _, message = exc.detail.partition(": ")
+                raise _syntax_error(prefix, syntax_failure(message), sparql_update) from exc
             self.runner.refresh()
 
 
-def failure_error(failure: QueryFailure) -> KGError:
+def failure_error(failure: QueryFailure, sparql: str) -> KGError:
     """The error to answer for a query that produced no answer."""
     if failure.reason == "syntax":
-        return _syntax_error("the query does not parse", failure)
+        return _syntax_error("the query does not parse", failure, sparql)
     if failure.reason == "too-large":
         return ResultTooLarge(failure.message)
     if failure.reason == "not-acceptable":
@@ -116,19 +118,30 @@ def failure_error(failure: QueryFailure) -> KGError:
     return InvalidQuery(f"the query could not run: {failure.message}")
 
 
-def _positioned(detail: str) -> InvalidQuery:
-    prefix, _, message = detail.partition(": ")
-    return _syntax_error(prefix, syntax_failure(message))
-
-
-def _syntax_error(prefix: str, failure: QueryFailure) -> InvalidQuery:
-    if failure.line is None:
+def _syntax_error(prefix: str, failure: QueryFailure, text: str) -> InvalidQuery:
+    """A parse error with its position and the line it is on."""
+    if failure.line is None or failure.column is None:
         return InvalidQuery(f"{prefix}: {failure.message}")
+    lines = text.splitlines()
+    near = lines[failure.line - 1] if 0 < failure.line <= len(lines) else ""
+    message = failure.message
+    if "Prefix not found" in message:
+        # The parser lists every character it could have read; name the missing prefix instead.
+        name = _PREFIXED_NAME_END.search(near[: failure.column - 1])
+        declared = ", ".join(sorted(PREFIXES))
+        message = (
+            f"the prefix '{name.group(1) if name else ''}:' is not declared; add a PREFIX line "
+            f"(predeclared here: {declared})"
+        )
     return InvalidQuery(
-        f"{prefix}: line {failure.line}, column {failure.column}: {failure.message}",
+        f"{prefix}: line {failure.line}, column {failure.column}: {message}",
         line=failure.line,
         column=failure.column,
+        near=near,
     )
+
+
+_PREFIXED_NAME_END = re.compile(r"([A-Za-z][\w.-]*)?:[\w.%-]*$")
 
 
 def _answer_types(
