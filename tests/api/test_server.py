@@ -22,3 +22,15 @@ def test_unknown_path_is_a_problem_json_404(live_server: str) -> None:
     assert response.status_code == 404
     assert response.headers["content-type"] == "application/problem+json"
     assert response.json()["type"].endswith("/not-found")
+
+
+@pytest.mark.slow
+def test_home_page_links_every_surface_and_its_stylesheet_is_served(live_server: str) -> None:
+    page = httpx.get(f"{live_server}/")
+    assert page.status_code == 200
+    assert page.headers["content-type"].startswith("text/html")
+    for path in ("/sparql", "/api", "/ontology", "/.well-known/void", "/docs"):
+        assert f'href="{path}"' in page.text
+    stylesheet = httpx.get(f"{live_server}/static/style.css")
+    assert stylesheet.status_code == 200
+    assert stylesheet.headers["content-type"].startswith("text/css")
