@@ -65,8 +65,11 @@ class SparqlService:
         format_name: str | None = None,
         default_graphs: tuple[str, ...] = (),
         named_graphs: tuple[str, ...] = (),
+        base_iri: str | None = None,
     ) -> QueryAnswer:
         """Run a query and serialise its answer in the negotiated type.
+
+        Relative IRIs in a query without BASE resolve against ``base_iri`` (the endpoint's URL).
 
         Raises :class:`InvalidQuery` (with ``line``/``column`` when the parser gives them),
         :class:`NotAcceptable`, :class:`ResultTooLarge` or :class:`QueryTimeout`.
@@ -87,6 +90,7 @@ class SparqlService:
             named_graphs=named_graphs,
             own_dataset=has_dataset_clause(sparql),
             prefixes=dict(PREFIXES),
+            base_iri=base_iri,
         )
         reply = self.runner.run(request, self.settings.query_timeout)
         if isinstance(reply, QueryFailure):

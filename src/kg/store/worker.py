@@ -40,6 +40,8 @@ class QueryRequest:
     #: Whether the query names its own dataset; otherwise the default graph is the union.
     own_dataset: bool = False
     prefixes: dict[str, str] = field(default_factory=dict)
+    #: Base IRI for the query's relative IRIs when it has no BASE (the service endpoint).
+    base_iri: str | None = None
 
 
 @dataclass(frozen=True)
@@ -108,6 +110,7 @@ def _query(
         return store.query(
             request.sparql,
             prefixes=request.prefixes,
+            base_iri=request.base_iri,
             default_graph=[ox.NamedNode(iri) for iri in request.default_graphs],
             named_graphs=[ox.NamedNode(iri) for iri in request.named_graphs],
         )
@@ -115,6 +118,7 @@ def _query(
     return store.query(
         request.sparql,
         prefixes=request.prefixes,
+        base_iri=request.base_iri,
         use_default_graph_as_union=not request.own_dataset,
     )
 

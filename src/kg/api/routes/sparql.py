@@ -260,6 +260,8 @@ async def _answer(
         format_name=format_name,
         default_graphs=tuple(default_graphs),
         named_graphs=tuple(named_graphs),
+        # The protocol leaves the base IRI of relative IRIs to the service: the endpoint's URL.
+        base_iri=str(request.url_for("sparql_get")),
     )
     return Response(answer.body, media_type=answer.media_type, headers={"Vary": "Accept"})
 
