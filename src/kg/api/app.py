@@ -10,7 +10,7 @@ from fastapi.staticfiles import StaticFiles
 
 from kg import __version__
 from kg.api.problems import install_problem_handlers
-from kg.api.routes import health, sparql
+from kg.api.routes import collections, health, home, meta, resources, sparql
 from kg.config import Settings
 from kg.sparql import SparqlService
 from kg.store import Store, open_store
@@ -44,6 +44,10 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     install_problem_handlers(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     # One router per surface; each is a thin layer over a plain module of kg.
+    app.include_router(home.router)
     app.include_router(health.router)
     app.include_router(sparql.router)
+    app.include_router(meta.router)
+    app.include_router(collections.router)
+    app.include_router(resources.router)
     return app
