@@ -412,7 +412,7 @@ def serve(
     ] = None,
     port: Annotated[int | None, typer.Option(help="Port (default KG_PORT).")] = None,
 ) -> None:
-    """Serve the HTTP API (health, graph size) with uvicorn."""
+    """Serve the HTTP API with uvicorn: SPARQL, linked data, REST collections, ontology, VoID."""
     import uvicorn
 
     from kg.api.app import create_app

@@ -68,6 +68,12 @@ class Settings(BaseSettings):
         description="Worker processes that run SPARQL queries (a query past its time limit is "
         "stopped by ending its worker).",
     )
+    query_workers_in_memory: bool = Field(
+        default=True,
+        description="Each query worker copies the store into memory (3–9× faster queries on the "
+        "bundled data, about 2 s and 60 MB per worker per 150,000 quads); set false for stores "
+        "too large to copy.",
+    )
     max_request_bytes: int = Field(
         default=1_000_000,
         ge=1_000,

@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.concurrency import run_in_threadpool
 from fastapi.staticfiles import StaticFiles
 
 from kg import __version__
@@ -25,7 +26,11 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
         own_store = store is None
         app.state.store = store if store is not None else open_store(settings)
         app.state.settings = settings
-        runner = app.state.store.endpoint_runner(workers=settings.query_workers)
+        runner = await run_in_threadpool(
+            app.state.store.endpoint_runner,
+            workers=settings.query_workers,
+            in_memory=settings.query_workers_in_memory,
+        )
         app.state.sparql = SparqlService(app.state.store, runner, settings)
         try:
             yield

@@ -30,7 +30,7 @@ from kg.sparql.formats import (
     RESULT_TYPES,
     negotiate,
 )
-from kg.sparql.text import RequestForm, has_dataset_clause, request_form
+from kg.sparql.text import RequestForm, read_request, request_form
 from kg.store import Store
 from kg.store.runner import QueryRunner
 from kg.store.worker import QueryAnswer, QueryFailure, QueryRequest, syntax_failure
@@ -74,7 +74,7 @@ class SparqlService:
         Raises :class:`InvalidQuery` (with ``line``/``column`` when the parser gives them),
         :class:`NotAcceptable`, :class:`ResultTooLarge` or :class:`QueryTimeout`.
         """
-        form = request_form(sparql)
+        form, own_dataset = read_request(sparql)
         if form is RequestForm.UPDATE:
             raise InvalidQuery(
                 "this is a SPARQL Update; the query endpoint only reads. Send updates with POST "
@@ -88,7 +88,7 @@ class SparqlService:
             max_results=self.settings.max_results,
             default_graphs=default_graphs,
             named_graphs=named_graphs,
-            own_dataset=has_dataset_clause(sparql),
+            own_dataset=own_dataset,
             prefixes=dict(PREFIXES),
             base_iri=base_iri,
         )

@@ -62,6 +62,18 @@ def keywords_only(text: str) -> str:
     return _NOT_KEYWORDS.sub(lambda match: re.sub(r"[^\n]", " ", match.group()), text)
 
 
+def read_request(text: str) -> tuple[RequestForm, bool]:
+    """The form of a request and whether it names its own dataset, from one scan of its text.
+
+    >>> read_request('SELECT * FROM <http://example.org/g> { ?s ?p "FROM" }')
+    (<RequestForm.SELECT: 'SELECT'>, True)
+    >>> read_request('SELECT * { ?s ?p "FROM" } # FROM')
+    (<RequestForm.SELECT: 'SELECT'>, False)
+    """
+    body = keywords_only(text)
+    return _form(body), _DATASET_CLAUSE.search(body) is not None
+
+
 def request_form(text: str) -> RequestForm:
     """The form of a query or update request, from its first keyword after the prologue.
 
@@ -70,7 +82,11 @@ def request_form(text: str) -> RequestForm:
     >>> request_form("# a comment\\nINSERT DATA { <a:b> <a:c> <a:d> }")
     <RequestForm.UPDATE: 'UPDATE'>
     """
-    body = keywords_only(text)
+    return _form(keywords_only(text))
+
+
+def _form(body: str) -> RequestForm:
+    """The form of a request whose comments, strings and IRIs are blanked out."""
     position = 0
     while match := _PROLOGUE.match(body, position):
         # A prologue declaration is the keyword plus its (blanked) IRI: skip both.
@@ -87,14 +103,3 @@ def request_form(text: str) -> RequestForm:
         return RequestForm(keyword)
     except ValueError:
         return RequestForm.UNKNOWN
-
-
-def has_dataset_clause(text: str) -> bool:
-    """Whether the query names its own dataset (``FROM`` / ``FROM NAMED``).
-
-    >>> has_dataset_clause('SELECT * FROM <http://example.org/g> { ?s ?p "FROM" }')
-    True
-    >>> has_dataset_clause('SELECT * { ?s ?p "FROM" } # FROM')
-    False
-    """
-    return _DATASET_CLAUSE.search(keywords_only(text)) is not None

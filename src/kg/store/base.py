@@ -168,8 +168,11 @@ class Store(ABC):
         """Every quad in the store, as rdflib terms (graph ``None`` for the default graph)."""
 
     @abstractmethod
-    def endpoint_runner(self, *, workers: int) -> QueryRunner:
-        """The runner for SPARQL endpoint queries, whose time limit really stops a query."""
+    def endpoint_runner(self, *, workers: int, in_memory: bool = True) -> QueryRunner:
+        """The runner for SPARQL endpoint queries, whose time limit really stops a query.
+
+        ``in_memory`` lets a backend that can copy its data into each worker's memory do so.
+        """
 
     @abstractmethod
     def __len__(self) -> int:

@@ -156,13 +156,13 @@ class EmbeddedStore(Store):
         """Write a consistent read-only copy of the store to ``target`` (hard links: cheap)."""
         self._store.backup(str(target))
 
-    def endpoint_runner(self, *, workers: int) -> QueryRunner:
+    def endpoint_runner(self, *, workers: int, in_memory: bool = True) -> QueryRunner:
         if self.path is None or self.read_only:
             # An in-memory store cannot be shared with worker processes (nor can a read-only
             # one be snapshotted while its writer runs): queries run in the calling thread.
             return InProcessRunner(self._store)
         snapshots = self.path.with_name(self.path.name + ".snapshots")
-        return WorkerPoolRunner(self.snapshot, snapshots, workers)
+        return WorkerPoolRunner(self.snapshot, snapshots, workers, in_memory=in_memory)
 
     def __len__(self) -> int:
         return len(self._store)
