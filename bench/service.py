@@ -580,7 +580,8 @@ def prepare_data(store_arg: Path | None, tmp: Path) -> tuple[Path, dict[str, Any
     if store_arg is not None:
         log(f"copying {store_arg} to {source}")
         shutil.copytree(store_arg, source)
-        facts["store"] = f"copy of {store_arg}"
+        # Only that a given store was copied: results must not carry paths of this machine.
+        facts["store"] = "copy of a store built by kg build (--store)"
     else:
         log("kg build into a temp store (no --store given)")
         started = time.perf_counter()
@@ -959,7 +960,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     started = time.perf_counter()
     queries = [q for q in QUERIES if args.queries is None or q.key in args.queries]
     result: dict[str, Any] = {"name": args.name, "machine": machine_facts()}
-    result["settings"] = {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()}
+    result["settings"] = {
+        k: ("given" if v is not None else None) if k == "store" else v
+        for k, v in vars(args).items()
+    }
     tmp = Path(tempfile.mkdtemp(prefix="kg-bench-service-"))
     servers: dict[str, Server] = {}
     clients: list[httpx.Client] = []
