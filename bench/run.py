@@ -20,13 +20,11 @@ c. The same sample of synthetic records (the first ~20k triples, cut at a record
 from __future__ import annotations
 
 import argparse
-import contextlib
 import copy
 import hashlib
 import json
 import math
 import os
-import platform
 import random
 import re
 import shutil
@@ -38,11 +36,11 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from importlib import metadata
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from machine import machine_facts as common_machine_facts
 from pyshacl import validate as pyshacl_validate
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
@@ -151,44 +149,18 @@ def run_kg(args: Sequence[str], env: dict[str, str], timeout: float) -> Run:
 
 
 def machine_facts() -> dict[str, Any]:
-    def version(name: str) -> str | None:
-        try:
-            return metadata.version(name)
-        except metadata.PackageNotFoundError:
-            return None
-
-    memory = None
-    with contextlib.suppress(OSError, ValueError, IndexError):
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemTotal:"):
-                memory = round(int(line.split()[1]) / 1024 / 1024, 1)
+    """The machine, and the shapes the validation figures depend on."""
     shapes = hashlib.sha256()
     for path in sorted((ROOT / "shapes").glob("*.ttl")):
         shapes.update(path.name.encode() + b"\0" + path.read_bytes())
     return {
-        "date": datetime.now(UTC).isoformat(timespec="seconds"),
-        "cpu_count": os.cpu_count(),
-        "cpu_affinity": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None,
-        "cpu_model": _cpu_model(),
-        "memory_gb": memory,
-        "platform": platform.platform(),
-        "python": platform.python_version(),
-        "packages": {
-            n: version(n)
-            for n in ("clusterkg", "pyoxigraph", "pyshacl", "rdflib", "owlrl", "pyparsing")
-        },
+        **common_machine_facts(
+            ("clusterkg", "pyoxigraph", "pyshacl", "rdflib", "owlrl", "pyparsing")
+        ),
         "shapes_sha256": shapes.hexdigest()[:16],
         "shape_files": len(list((ROOT / "shapes").glob("*.ttl"))),
         "validation_batch_size": Settings().validation_batch_size,
     }
-
-
-def _cpu_model() -> str | None:
-    with contextlib.suppress(OSError):
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    return None
 
 
 # --------------------------------------------------------------------------------------------

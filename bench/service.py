@@ -32,7 +32,6 @@ import gc
 import json
 import multiprocessing
 import os
-import platform
 import re
 import shutil
 import socket
@@ -43,14 +42,14 @@ import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from importlib import metadata
+from datetime import datetime
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pyoxigraph as ox
+from machine import machine_facts as common_machine_facts
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results"
@@ -632,24 +631,7 @@ def copy_store(source: Path, target: Path) -> Path:
 
 
 def machine_facts() -> dict[str, Any]:
-    """CPU, memory, Python, package versions, date and load average."""
-
-    def version(name: str) -> str | None:
-        try:
-            return metadata.version(name)
-        except metadata.PackageNotFoundError:
-            return None
-
-    memory = cpu = None
-    with contextlib.suppress(OSError, ValueError, IndexError):
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemTotal:"):
-                memory = round(int(line.split()[1]) / 1024 / 1024, 1)
-    with contextlib.suppress(OSError):
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
+    """CPU, memory, Python, package versions, date, load average and the code's commit."""
     packages = (
         "clusterkg",
         "pyoxigraph",
@@ -661,14 +643,7 @@ def machine_facts() -> dict[str, Any]:
         "httpx",
     )
     return {
-        "date": datetime.now(UTC).isoformat(timespec="seconds"),
-        "cpu_count": os.cpu_count(),
-        "cpu_affinity": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None,
-        "cpu_model": cpu,
-        "memory_gb": memory,
-        "platform": platform.platform(),
-        "python": platform.python_version(),
-        "packages": {name: version(name) for name in packages},
+        **common_machine_facts(packages),
         "loadavg_start": load_average(),
         "git": git_facts(),
     }

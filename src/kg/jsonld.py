@@ -6,12 +6,14 @@ stable keys and can expand them back to full IRIs with any JSON-LD processor.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from pyld import jsonld
 from rdflib import Graph
 
 from kg.namespaces import PREFIXES
+from kg.sparql.formats import JSONLD, RDFLIB_SERIALIZERS
 
 #: Path of the context under the service; documents refer to it by absolute URL.
 CONTEXT_PATH = "/context.jsonld"
@@ -129,3 +131,20 @@ def compact_graph(graph: Graph, context_url: str) -> dict[str, Any]:
     compacted: dict[str, Any] = jsonld.compact(expanded, {"@context": context_terms()})
     compacted["@context"] = context_url
     return compacted
+
+
+def context_url(base_url: str) -> str:
+    """Absolute URL of the published context on the service whose base URL is ``base_url``.
+
+    >>> context_url("http://127.0.0.1:8000/")
+    'http://127.0.0.1:8000/context.jsonld'
+    """
+    return base_url.rstrip("/") + CONTEXT_PATH
+
+
+def serialize_graph(graph: Graph, media_type: str, base_url: str) -> bytes:
+    """``graph`` in an RDF media type; JSON-LD compacted with the context of ``base_url``."""
+    if media_type == JSONLD:
+        document = compact_graph(graph, context_url(base_url))
+        return json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8")
+    return graph.serialize(format=RDFLIB_SERIALIZERS[media_type], encoding="utf-8")

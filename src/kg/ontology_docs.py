@@ -27,9 +27,9 @@ from rdflib.term import Node
 from kg.jsonld import CONTEXT_PATH, compact_graph
 from kg.namespaces import CKG, PREFIXES
 from kg.ontology import ONTOLOGY_IRI, load_ontology_graph, ontology_files
+from kg.sparql.formats import RDFLIB_SERIALIZERS
 
 __all__ = [
-    "SERIALIZATIONS",
     "Concept",
     "ConceptScheme",
     "Link",
@@ -42,15 +42,6 @@ __all__ = [
 
 VANN_PREFIX = URIRef("http://purl.org/vocab/vann/preferredNamespacePrefix")
 VANN_URI = URIRef("http://purl.org/vocab/vann/preferredNamespaceUri")
-
-#: Media type → rdflib serializer name. RDF/XML is rdflib's plain ``xml`` (``rdf:Description``
-#: with ``rdf:type``): its ``pretty-xml`` sometimes writes the ``owl:members`` lists twice,
-#: depending on hash order. JSON-LD is compacted with the project's context instead.
-SERIALIZATIONS: dict[str, str] = {
-    "text/turtle": "turtle",
-    "application/rdf+xml": "xml",
-    "application/n-triples": "nt",
-}
 
 #: Titles of the vocabularies the ontology reuses, for the page (namespace → title).
 VOCABULARY_TITLES: dict[str, str] = {
@@ -171,7 +162,7 @@ class OntologyDocument:
 
     graph: Graph
     page: OntologyPage
-    #: Media type (a key of :data:`SERIALIZATIONS`) → the ontology serialised in it.
+    #: Media type (a key of :data:`RDFLIB_SERIALIZERS`) → the ontology serialised in it.
     serialized: dict[str, bytes] = field(repr=False)
     #: The ontology compacted with the project's JSON-LD context (``@context`` set per request).
     compacted: dict[str, Any] = field(repr=False)
@@ -183,7 +174,7 @@ class OntologyDocument:
 
 
 def _serialize(graph: Graph, media_type: str) -> bytes:
-    return graph.serialize(format=SERIALIZATIONS[media_type], encoding="utf-8")
+    return graph.serialize(format=RDFLIB_SERIALIZERS[media_type], encoding="utf-8")
 
 
 @lru_cache(maxsize=4)
@@ -199,7 +190,7 @@ def ontology_document(ontology_dir: Path) -> OntologyDocument:
     """
     graph = load_ontology_graph(ontology_files(ontology_dir))
     # Serialised up front (about a second, at start-up): requests then only copy bytes.
-    serialized = {media_type: _serialize(graph, media_type) for media_type in SERIALIZATIONS}
+    serialized = {media_type: _serialize(graph, media_type) for media_type in RDFLIB_SERIALIZERS}
     return OntologyDocument(
         graph=graph,
         page=_PageBuilder(graph).build(),

@@ -22,7 +22,9 @@ JSON_RESULTS = "application/sparql-results+json"
 
 @pytest.fixture(scope="module")
 def bench() -> ModuleType:
-    """bench/service.py, imported from its path (bench/ is not a package)."""
+    """bench/service.py, imported from its path (bench/ is not a package; its scripts import
+    their sibling ``machine`` as scripts do, from their own directory)."""
+    sys.path.insert(0, str(PROJECT_ROOT / "bench"))
     spec = importlib.util.spec_from_file_location(
         "bench_service", PROJECT_ROOT / "bench" / "service.py"
     )

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Annotated
 
 from fastapi import Depends, Request
 
 from kg.config import Settings
+from kg.errors import InvalidInput
 from kg.store import Store
 
 
@@ -24,3 +26,14 @@ def get_app_settings(request: Request) -> Settings:
 
 StoreDep = Annotated[Store, Depends(get_store)]
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
+
+
+def refuse_unknown_parameters(names: Iterable[str], allowed: set[str]) -> None:
+    """Refuse parameters an operation does not read, rather than ignore a typo silently."""
+    unknown = sorted(set(names) - allowed)
+    if unknown:
+        raise InvalidInput(
+            f"unknown parameter(s) {', '.join(unknown)}; this operation reads "
+            f"{', '.join(sorted(allowed)) or 'none'}",
+            parameters=unknown,
+        )

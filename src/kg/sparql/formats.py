@@ -45,6 +45,31 @@ GRAPH_TYPES: dict[str, str] = {
     "application/x-turtle": TURTLE,
     TURTLE: TURTLE,
 }
+#: Descriptions (service description, ontology, dataset): RDF or, for browsers, a page. Least
+#: preferred first, so ``*/*`` gets Turtle and a browser (``text/html`` at q=1) the page.
+DESCRIPTION_TYPES: dict[str, str] = {
+    "application/xml": RDFXML,
+    "application/json": JSONLD,
+    "text/plain": NTRIPLES,
+    "application/x-turtle": TURTLE,
+    RDFXML: RDFXML,
+    NTRIPLES: NTRIPLES,
+    JSONLD: JSONLD,
+    HTML: HTML,
+    TURTLE: TURTLE,
+}
+DESCRIPTION_FORMAT_NAMES: dict[str, str] = {
+    "ttl": TURTLE,
+    "rdfxml": RDFXML,
+    "nt": NTRIPLES,
+    "jsonld": JSONLD,
+    "html": HTML,
+}
+#: Media type → rdflib serializer, for graphs built in Python (JSON-LD is compacted instead, see
+#: :func:`kg.jsonld.serialize_graph`). RDF/XML is rdflib's plain ``xml``: its ``pretty-xml``
+#: sometimes writes ``owl:members`` lists twice, depending on hash order.
+RDFLIB_SERIALIZERS: dict[str, str] = {TURTLE: "turtle", RDFXML: "xml", NTRIPLES: "nt"}
+
 #: ``format=`` names (the fallback for clients that cannot set ``Accept``).
 RESULT_FORMAT_NAMES: dict[str, str] = {
     "json": SPARQL_JSON,

@@ -37,7 +37,7 @@ from kg.collections import (
     parse_request,
 )
 from kg.errors import InvalidInput, NotAcceptable
-from kg.jsonld import CONTEXT_PATH
+from kg.jsonld import CONTEXT_PATH, context_url
 
 JSONLD = "application/ld+json"
 JSON = "application/json"
@@ -137,7 +137,7 @@ def _render(page: Page, request: Request, media_type: str) -> Response:
         return Response(page_csv(page), media_type=f"{CSV}; charset=utf-8", headers=headers)
     document = page_document(
         page,
-        context_url=str(request.base_url).rstrip("/") + CONTEXT_PATH,
+        context_url=context_url(str(request.base_url)),
         collection_url=str(request.url.remove_query_params([PAGE, PER_PAGE, FORMAT])),
         page_url=page_url,
     )

@@ -3,22 +3,28 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Annotated, Any
-from urllib.parse import urljoin
 
 from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
-from kg.api.deps import SettingsDep, StoreDep
+from kg.api.deps import SettingsDep, StoreDep, refuse_unknown_parameters
 from kg.api.problems import problem_responses
-from kg.errors import InvalidInput
-from kg.jsonld import CONTEXT_PATH, compact_graph
-from kg.ontology_docs import SERIALIZATIONS, ontology_document
-from kg.sparql.formats import HTML, JSONLD, NTRIPLES, RDFXML, TURTLE, negotiate
+from kg.jsonld import context_url, serialize_graph
+from kg.ontology_docs import ontology_document
+from kg.sparql.formats import (
+    DESCRIPTION_FORMAT_NAMES,
+    DESCRIPTION_TYPES,
+    HTML,
+    JSONLD,
+    NTRIPLES,
+    RDFXML,
+    TURTLE,
+    negotiate,
+)
 from kg.void import (
     VOID_PATH,
     dataset_iri,
@@ -39,35 +45,12 @@ async def _load_ontology(app: FastAPI) -> AsyncIterator[None]:
 
 router = APIRouter(tags=["meta"], lifespan=_load_ontology)
 
-#: Types a client may ask for → the type answered, least preferred first: on equal q-values
-#: mimeparse picks the last match, so ``*/*`` gets Turtle and browsers (``text/html`` at q=1) the
-#: page. The aliases are those of the SPARQL endpoint.
-DESCRIPTION_TYPES: dict[str, str] = {
-    "application/xml": RDFXML,
-    "application/json": JSONLD,
-    "text/plain": NTRIPLES,
-    "application/x-turtle": TURTLE,
-    RDFXML: RDFXML,
-    NTRIPLES: NTRIPLES,
-    JSONLD: JSONLD,
-    HTML: HTML,
-    TURTLE: TURTLE,
-}
-#: ``format=`` names, for links and clients that cannot set ``Accept``.
-FORMAT_NAMES: dict[str, str] = {
-    "ttl": TURTLE,
-    "rdfxml": RDFXML,
-    "nt": NTRIPLES,
-    "jsonld": JSONLD,
-    "html": HTML,
-}
-
 FormatName = Annotated[
     str | None,
     Query(
         alias="format",
         description="The representation, when `Accept` cannot be set. Unknown names get 406.",
-        json_schema_extra={"enum": list(FORMAT_NAMES)},
+        json_schema_extra={"enum": list(DESCRIPTION_FORMAT_NAMES)},
     ),
 ]
 
@@ -76,13 +59,7 @@ def _only(*allowed: str) -> Callable[[Request], None]:
     """A dependency that refuses query parameters other than ``allowed`` (typos fail loudly)."""
 
     def check(request: Request) -> None:
-        unknown = sorted(set(request.query_params.keys()) - set(allowed))
-        if unknown:
-            raise InvalidInput(
-                f"unknown parameter(s) {', '.join(unknown)}; this operation reads "
-                f"{', '.join(allowed) or 'none'}",
-                parameters=unknown,
-            )
+        refuse_unknown_parameters(request.query_params.keys(), set(allowed))
 
     return check
 
@@ -113,11 +90,6 @@ def _rdf_response(body: bytes, media_type: str) -> Response:
     return Response(body, media_type=media_type, headers={"Vary": "Accept"})
 
 
-def _context_url(request: Request) -> str:
-    """Absolute URL of the JSON-LD context on this service (JSON-LD documents refer to it)."""
-    return urljoin(str(request.base_url), CONTEXT_PATH.lstrip("/"))
-
-
 @router.get(
     "/ontology",
     summary="The ClusterKG ontology (OWL) in RDF, or its documentation page",
@@ -131,7 +103,7 @@ def _context_url(request: Request) -> str:
 def ontology(request: Request, settings: SettingsDep, format_name: FormatName = None) -> Response:
     """The classes, properties and concept schemes of ClusterKG, in the negotiated type."""
     media_type = negotiate(
-        DESCRIPTION_TYPES, request.headers.get("accept"), format_name, FORMAT_NAMES
+        DESCRIPTION_TYPES, request.headers.get("accept"), format_name, DESCRIPTION_FORMAT_NAMES
     )
     document = ontology_document(settings.ontology_dir)
     if media_type == HTML:
@@ -141,8 +113,7 @@ def ontology(request: Request, settings: SettingsDep, format_name: FormatName = 
         page.headers["Vary"] = "Accept"
         return page
     if media_type == JSONLD:
-        return _rdf_response(document.jsonld(_context_url(request)), JSONLD)
-    assert media_type in SERIALIZATIONS  # noqa: S101 - DESCRIPTION_TYPES offers nothing else
+        return _rdf_response(document.jsonld(context_url(str(request.base_url))), JSONLD)
     return _rdf_response(document.serialized[media_type], media_type)
 
 
@@ -162,7 +133,7 @@ def void_description(
 ) -> Response:
     """Describe the dataset as it is now (counts are the store's at the time of the request)."""
     media_type = negotiate(
-        DESCRIPTION_TYPES, request.headers.get("accept"), format_name, FORMAT_NAMES
+        DESCRIPTION_TYPES, request.headers.get("accept"), format_name, DESCRIPTION_FORMAT_NAMES
     )
     service_url = str(request.base_url)
     graph = describe_dataset(store, settings, service_url)
@@ -181,9 +152,4 @@ def void_description(
         )
         page.headers["Vary"] = "Accept"
         return page
-    if media_type == JSONLD:
-        compacted = compact_graph(graph, _context_url(request))
-        body = json.dumps(compacted, ensure_ascii=False, indent=1).encode("utf-8")
-        return _rdf_response(body, JSONLD)
-    body = graph.serialize(format=SERIALIZATIONS[media_type], encoding="utf-8")
-    return _rdf_response(body, media_type)
+    return _rdf_response(serialize_graph(graph, media_type, service_url), media_type)

@@ -12,10 +12,10 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response
 
-from kg.api.deps import SettingsDep, StoreDep
+from kg.api.deps import SettingsDep, StoreDep, refuse_unknown_parameters
 from kg.api.problems import PROBLEM_JSON, problem_responses
-from kg.errors import InvalidInput, KGError, NotFound
-from kg.jsonld import CONTEXT_PATH, context_document
+from kg.errors import KGError, NotFound
+from kg.jsonld import CONTEXT_PATH, context_document, context_url
 from kg.resources import (
     HTML,
     JSONLD,
@@ -94,7 +94,7 @@ def _data_resource(
     path: str, request: Request, store: StoreDep, settings: SettingsDep, fmt: FormatParam = None
 ) -> Response:
     """Describe the data resource ``{KG_BASE_IRI}{path}`` (HTML, Turtle, N-Triples or JSON-LD)."""
-    _check_parameters(request, {"format"})
+    refuse_unknown_parameters(request.query_params.keys(), {"format"})
     return _respond(request, store, settings, settings.base_iri + path, fmt)
 
 
@@ -108,7 +108,7 @@ def _namespace_resource(namespace: str) -> Callable[..., Response]:
         settings: SettingsDep,
         fmt: FormatParam = None,
     ) -> Response:
-        _check_parameters(request, {"format"})
+        refuse_unknown_parameters(request.query_params.keys(), {"format"})
         return _respond(request, store, settings, namespace_iri(namespace) + path, fmt)
 
     endpoint.__doc__ = f"Describe `{namespace_iri(namespace)}{{path}}` (HTML or RDF)."
@@ -124,7 +124,7 @@ def _any_resource(
 ) -> Response:
     """Describe any IRI the graph has statements about: NUTS regions, NACE sectors, ontology
     terms, … (HTML, Turtle, N-Triples or JSON-LD)."""
-    _check_parameters(request, {"iri", "format"})
+    refuse_unknown_parameters(request.query_params.keys(), {"iri", "format"})
     return _respond(request, store, settings, str(parse_iri(iri)), fmt)
 
 
@@ -178,22 +178,11 @@ def _respond(
             {"page": page, "lang": page.language, "formats": _format_links(request)},
             headers={**VARY, "Content-Language": page.language},
         )
-    context_url = str(request.base_url).rstrip("/") + CONTEXT_PATH
     return Response(
-        rdf_document(description, representation, context_url),
+        rdf_document(description, representation, context_url(str(request.base_url))),
         media_type=representation.media_type,
         headers=VARY,
     )
-
-
-def _check_parameters(request: Request, allowed: set[str]) -> None:
-    """Refuse query parameters the route does not read, rather than ignore a typo silently."""
-    unknown = sorted(set(request.query_params) - allowed)
-    if unknown:
-        raise InvalidInput(
-            f"unknown query parameter(s): {', '.join(unknown)}; this resource takes: "
-            f"{', '.join(sorted(allowed))}"
-        )
 
 
 def _problem(request: Request, exc: KGError) -> JSONResponse:

@@ -7,7 +7,7 @@ and hand the text to :class:`kg.sparql.SparqlService` in a worker thread.
 from __future__ import annotations
 
 import hmac
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Annotated
 from urllib.parse import parse_qs
 
@@ -15,7 +15,8 @@ from fastapi import APIRouter, Header, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
-from kg.api.problems import PROBLEM_JSON
+from kg.api.deps import refuse_unknown_parameters
+from kg.api.problems import problem_responses
 from kg.errors import (
     Forbidden,
     InvalidInput,
@@ -24,8 +25,9 @@ from kg.errors import (
     Unauthorized,
     UnsupportedMediaType,
 )
+from kg.jsonld import serialize_graph
 from kg.sparql import SparqlService, example_queries, service_description
-from kg.sparql.formats import GRAPH_TYPES, HTML, negotiate
+from kg.sparql.formats import DESCRIPTION_TYPES, HTML, negotiate
 from kg.web import templates
 
 router = APIRouter(tags=["sparql"])
@@ -37,15 +39,6 @@ SPARQL_UPDATE = "application/sparql-update"
 #: SPARQLWrapper sends.
 QUERY_PARAMETERS = {"query", "default-graph-uri", "named-graph-uri", "format", "output", "results"}
 UPDATE_PARAMETERS = {"update", "using-graph-uri", "using-named-graph-uri"}
-#: The service description in RDF, or the editor page for browsers (least preferred first).
-DESCRIPTION_TYPES = {
-    "application/rdf+xml": "application/rdf+xml",
-    "application/n-triples": "application/n-triples",
-    "application/ld+json": "application/ld+json",
-    HTML: HTML,
-    "text/turtle": "text/turtle",
-}
-_PROBLEM: dict[str, object] = {"content": {PROBLEM_JSON: {}}}
 _QUERY_ANSWERS: dict[str, object] = {
     "application/sparql-results+json": {},
     "application/sparql-results+xml": {},
@@ -60,12 +53,14 @@ _QUERY_ANSWERS: dict[str, object] = {
 }
 QUERY_RESPONSES: dict[int | str, dict[str, object]] = {
     200: {"description": "The answer, in the negotiated type.", "content": _QUERY_ANSWERS},
-    400: {"description": "Malformed query (with line and column) or request.", **_PROBLEM},
-    406: {"description": "No acceptable answer type.", **_PROBLEM},
-    413: {"description": "Request body larger than KG_MAX_REQUEST_BYTES.", **_PROBLEM},
-    415: {"description": "POST body in a type other than form or sparql-query.", **_PROBLEM},
-    422: {"description": "Answer larger than KG_MAX_RESULTS (page it).", **_PROBLEM},
-    503: {"description": "Query stopped at KG_QUERY_TIMEOUT.", **_PROBLEM},
+    **problem_responses(
+        (400, "Malformed query (with line and column) or request."),
+        (406, "No acceptable answer type."),
+        (413, "Request body larger than KG_MAX_REQUEST_BYTES."),
+        (415, "POST body in a type other than form or sparql-query."),
+        (422, "Answer larger than KG_MAX_RESULTS (page it)."),
+        (503, "Query stopped at KG_QUERY_TIMEOUT."),
+    ),
 }
 
 DefaultGraphs = Annotated[
@@ -116,7 +111,7 @@ async def sparql_get(
 ) -> Response:
     """Run a query given in ``?query=``; without one, describe the service."""
     parameters = request.query_params
-    _refuse_unknown(parameters.keys(), QUERY_PARAMETERS)
+    refuse_unknown_parameters(parameters.keys(), QUERY_PARAMETERS)
     if "query" not in parameters:
         return await run_in_threadpool(_describe, request)
     return await _answer(
@@ -163,7 +158,7 @@ async def sparql_post(
     media_type = _media_type(request)
     body = await _read_body(request)
     if media_type == SPARQL_QUERY:
-        _refuse_unknown(request.query_params.keys(), QUERY_PARAMETERS - {"query"})
+        refuse_unknown_parameters(request.query_params.keys(), QUERY_PARAMETERS - {"query"})
         return await _answer(
             request,
             _decode(body, "query"),
@@ -179,7 +174,7 @@ async def sparql_post(
     fields = parse_qs(_decode(body, "form"), keep_blank_values=True)
     if "update" in fields:
         raise InvalidQuery("updates are not accepted here; send them with POST to /update")
-    _refuse_unknown(set(fields) | set(request.query_params.keys()), QUERY_PARAMETERS)
+    refuse_unknown_parameters(set(fields) | set(request.query_params.keys()), QUERY_PARAMETERS)
     if "query" in request.query_params:
         raise InvalidInput("send the query in the body or in the URL, not both")
     return await _answer(
@@ -198,11 +193,13 @@ async def sparql_post(
     response_class=Response,
     responses={
         204: {"description": "Applied as one transaction."},
-        400: {"description": "Malformed update (with line and column).", **_PROBLEM},
-        401: {"description": "Missing or wrong bearer token.", **_PROBLEM},
-        403: {"description": "Updates are switched off on this service.", **_PROBLEM},
-        413: {"description": "Request body larger than KG_MAX_REQUEST_BYTES.", **_PROBLEM},
-        415: {"description": "Body in a type other than form or sparql-update.", **_PROBLEM},
+        **problem_responses(
+            (400, "Malformed update (with line and column)."),
+            (401, "Missing or wrong bearer token."),
+            (403, "Updates are switched off on this service."),
+            (413, "Request body larger than KG_MAX_REQUEST_BYTES."),
+            (415, "Body in a type other than form or sparql-update."),
+        ),
     },
     openapi_extra={
         "requestBody": {
@@ -229,13 +226,13 @@ async def sparql_update(
     media_type = _media_type(request)
     body = await _read_body(request)
     if media_type == SPARQL_UPDATE:
-        _refuse_unknown(request.query_params.keys(), set())
+        refuse_unknown_parameters(request.query_params.keys(), set())
         text = _decode(body, "update")
     elif media_type == FORM:
         fields = parse_qs(_decode(body, "form"), keep_blank_values=True)
         if "query" in fields:
             raise InvalidQuery("queries are not accepted here; send them to /sparql")
-        _refuse_unknown(set(fields) | set(request.query_params.keys()), {"update"})
+        refuse_unknown_parameters(set(fields) | set(request.query_params.keys()), {"update"})
         text = _single(fields.get("update", []), "update")
     else:
         raise UnsupportedMediaType(
@@ -279,26 +276,8 @@ def _describe(request: Request) -> Response:
     endpoint = str(request.url_for("sparql_get"))
     update = str(request.url_for("sparql_update")) if service.settings.update_key else None
     graph = service_description(endpoint, service.store.graph_sizes(), update_endpoint=update)
-    body = graph.serialize(format=_RDFLIB_FORMATS[GRAPH_TYPES[media_type]], encoding="utf-8")
+    body = serialize_graph(graph, media_type, str(request.base_url))
     return Response(body, media_type=media_type, headers={"Vary": "Accept"})
-
-
-_RDFLIB_FORMATS = {
-    "text/turtle": "turtle",
-    "application/n-triples": "nt",
-    "application/ld+json": "json-ld",
-    "application/rdf+xml": "xml",
-}
-
-
-def _refuse_unknown(names: Iterable[str], allowed: set[str]) -> None:
-    unknown = sorted(set(names) - allowed)
-    if unknown:
-        raise InvalidInput(
-            f"unknown parameter(s) {', '.join(unknown)}; this operation reads "
-            f"{', '.join(sorted(allowed)) or 'none'}",
-            parameters=unknown,
-        )
 
 
 def _single(values: list[str], name: str) -> str:
