@@ -108,3 +108,29 @@ def test_export_nquads_round_trips(built_store: Path, tmp_path: Path) -> None:
     names = {str(g.identifier) for g in dataset.graphs()}
     assert "https://w3id.org/clusterkg/id/graph/nuts" in names
     assert "https://w3id.org/clusterkg/id/graph/meta" in names
+
+
+FIXTURE_QUERIES = Path(__file__).parent / "data" / "queries"
+
+
+def test_saved_query_runs_with_typed_parameters(built_store: Path) -> None:
+    env = kg_env(built_store, KG_QUERIES_DIR=str(FIXTURE_QUERIES))
+    args = ("query", "--saved", "regions-by-level", "-p", "country=EL", "--format", "csv")
+    result = run_kg(*args, env=env)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "region,code,label,level"
+    assert len(lines) == 1 + 14  # Greece: 13 NUTS-2 regions of 2024 and EL's extra-regio ELZZ
+    refused = run_kg("query", "--saved", "regions-by-level", "-p", "level=9", env=env)
+    assert refused.returncode == 2
+    assert "level must be at most 3" in refused.stderr + refused.stdout
+
+
+def test_queries_lists_the_catalogue_and_reports_a_bad_file(tmp_path: Path) -> None:
+    listed = run_kg("queries", env=kg_env(tmp_path / "s", KG_QUERIES_DIR=str(FIXTURE_QUERIES)))
+    assert listed.returncode == 0
+    assert "regions-by-level" in listed.stdout and "3 saved queries" in listed.stdout
+    (tmp_path / "broken.rq").write_text("#+ summary: x\n#+ tags: [a\nSELECT * WHERE {}\n")
+    broken = run_kg("queries", env=kg_env(tmp_path / "s", KG_QUERIES_DIR=str(tmp_path)))
+    assert broken.returncode == 2
+    assert "broken.rq:2:" in broken.stderr + broken.stdout

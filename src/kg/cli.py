@@ -15,12 +15,13 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from kg.config import Settings, get_settings
-from kg.errors import InvalidInput, KGError
+from kg.errors import InvalidInput, KGError, NotFound
 from kg.ingest.mappings import MAPPINGS
 from kg.ingest.pipeline import IngestReport, ingest_file
 from kg.ingest.provenance import SourceDescription
 from kg.ingest.sources import load_manifest
 from kg.namespaces import curie
+from kg.queries import Catalogue
 from kg.stats import (
     class_counts,
     indicator_counts,
@@ -288,12 +289,24 @@ def query(
     fmt: Annotated[
         QueryOutput, typer.Option("--format", help="Output format.")
     ] = QueryOutput.table,
+    saved: Annotated[
+        str | None, typer.Option("--saved", help="Run this saved query (see `kg queries`).")
+    ] = None,
+    param: Annotated[
+        list[str] | None,
+        typer.Option("--param", "-p", help="A saved query's parameter as NAME=VALUE (repeat)."),
+    ] = None,
 ) -> None:
     """Run a SPARQL query over the union of all graphs (GRAPH still addresses one source)."""
     settings = get_settings()
     with _errors_to_exit_codes():
-        text = _query_text(sparql, file)
         with open_store(settings, read_only=True) as store:
+            if saved is not None:
+                if sparql is not None or file is not None:
+                    raise InvalidInput("give either a query or --saved NAME, not both")
+                text = _saved_query_text(settings, saved, param or [], store)
+            else:
+                text = _query_text(sparql, file)
             result = store.query(text)
         if result.kind == "graph":
             assert result.graph is not None  # noqa: S101
@@ -302,6 +315,35 @@ def query(
             _print_table(result.variables if result.kind == "select" else ["boolean"], result)
         else:
             sys.stdout.write(result.serialize(ResultFormat(fmt.value)))
+
+
+def _saved_query_text(settings: Settings, name: str, params: list[str], store: Store) -> str:
+    catalogue = Catalogue.load(settings.queries_dir)
+    if name not in catalogue:
+        raise NotFound(f"no saved query {name!r}; `kg queries` lists them")
+    values: dict[str, str] = {}
+    for item in params:
+        key, equals, value = item.partition("=")
+        if not equals:
+            raise InvalidInput(f"--param takes NAME=VALUE; got {item!r}")
+        values[key.strip()] = value
+    return catalogue[name].bind(values, store)
+
+
+@app.command()
+def queries() -> None:
+    """List the saved queries with their parameters; a malformed file is reported with its line."""
+    settings = get_settings()
+    with _errors_to_exit_codes():
+        catalogue = Catalogue.load(settings.queries_dir)
+    table = Table("name", "question", "parameters", "tags")
+    for query in catalogue.values():
+        parameters = ", ".join(
+            f"{p.name}: {p.type}{'' if p.required else '?'}" for p in query.parameters
+        )
+        table.add_row(query.name, query.summary, parameters, ", ".join(query.tags))
+    out.print(table)
+    out.print(f"{len(catalogue)} saved queries in {settings.queries_dir}", highlight=False)
 
 
 def _query_text(sparql: str | None, file: Path | None) -> str:

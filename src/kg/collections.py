@@ -210,13 +210,13 @@ def resolve_ket(value: str, store: Store) -> dict[str, Identifier]:
     return {"ket": by_name[lookup]}
 
 
-_NACE_CODE = re.compile(r"(?P<section>[A-U])?(?P<code>\d{2}(?:\.?\d{1,2})?)?")
+NACE_CODE = re.compile(r"(?P<section>[A-U])?(?P<code>\d{2}(?:\.?\d{1,2})?)?")
 
 
 def resolve_sector(value: str, store: Store) -> dict[str, Identifier]:
     """A NACE Rev. 2 code (``C``, ``C26``, ``26``, ``26.1``, ``26.11``) → its NACE IRI."""
     text = value.strip().upper()
-    match = _NACE_CODE.fullmatch(text)
+    match = NACE_CODE.fullmatch(text)
     if not text or match is None:
         raise _invalid(
             "sector",

@@ -11,15 +11,24 @@ from fastapi.staticfiles import StaticFiles
 
 from kg import __version__
 from kg.api.problems import install_problem_handlers
-from kg.api.routes import collections, health, home, meta, resources, sparql
+from kg.api.routes import collections, health, home, meta, queries, regions, resources, sparql
+from kg.api.routes import search as search_routes
 from kg.config import Settings
+from kg.queries import Catalogue
+from kg.saved import SavedQueryService
 from kg.sparql import SparqlService
 from kg.store import Store, open_store
 from kg.web import STATIC_DIR
+from kg.web.forms import Choices
 
 
 def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
-    """Build the app; the store is opened once at start-up (or the given one is used)."""
+    """Build the app; the store is opened once at start-up (or the given one is used).
+
+    The saved-query catalogue is read here, so a malformed query file stops the start (with its
+    path and line) and every saved query is an operation of the OpenAPI document.
+    """
+    catalogue = Catalogue.load(settings.queries_dir)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -32,6 +41,8 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
             in_memory=settings.query_workers_in_memory,
         )
         app.state.sparql = SparqlService(app.state.store, runner, settings)
+        app.state.saved = SavedQueryService(catalogue, app.state.sparql, app.state.store, settings)
+        app.state.choices = Choices(app.state.store)
         try:
             yield
         finally:
@@ -55,4 +66,8 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     app.include_router(meta.router)
     app.include_router(collections.router)
     app.include_router(resources.router)
+    app.include_router(queries.router)
+    queries.add_saved_query_routes(app, catalogue)
+    app.include_router(regions.router)
+    app.include_router(search_routes.router)
     return app

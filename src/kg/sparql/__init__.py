@@ -10,7 +10,6 @@ import contextlib
 import re
 import threading
 from dataclasses import dataclass
-from pathlib import Path
 
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, RDFS, VOID, XSD
@@ -56,6 +55,8 @@ class SparqlService:
         self.runner = runner
         self.settings = settings
         self._update_lock = threading.Lock()
+        #: Counts the updates applied since start-up, so caches can tell the store changed.
+        self.generation = 0
 
     def query(
         self,
@@ -109,6 +110,7 @@ class SparqlService:
                 prefix, _, message = exc.detail.partition(": ")
                 raise _syntax_error(prefix, syntax_failure(message), sparql_update) from exc
             self.runner.refresh()
+            self.generation += 1
 
 
 def failure_error(failure: QueryFailure, sparql: str) -> KGError:
@@ -222,20 +224,3 @@ def service_description(
         graph.add((update, SD.endpoint, update))
         graph.add((update, SD.supportedLanguage, SD.SPARQL11Update))
     return graph
-
-
-def example_queries(queries_dir: Path) -> list[ExampleQuery]:
-    """The saved queries, offered as examples in the editor (summary from the ``#+`` header)."""
-    examples = []
-    for path in sorted(queries_dir.glob("*.rq")):
-        text = path.read_text(encoding="utf-8")
-        summary = next(
-            (
-                line.partition(":")[2].strip()
-                for line in text.splitlines()
-                if line.startswith("#+ summary:")
-            ),
-            path.stem,
-        )
-        examples.append(ExampleQuery(path.stem, summary, text))
-    return examples

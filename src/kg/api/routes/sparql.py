@@ -26,7 +26,7 @@ from kg.errors import (
     UnsupportedMediaType,
 )
 from kg.jsonld import serialize_graph
-from kg.sparql import SparqlService, example_queries, service_description
+from kg.sparql import ExampleQuery, SparqlService, service_description
 from kg.sparql.formats import DESCRIPTION_TYPES, HTML, negotiate
 from kg.web import templates
 
@@ -267,7 +267,11 @@ def _describe(request: Request) -> Response:
     service = _service(request)
     media_type = negotiate(DESCRIPTION_TYPES, request.headers.get("accept"))
     if media_type == HTML:
-        examples = example_queries(service.settings.queries_dir)
+        saved = request.app.state.saved
+        examples = [
+            ExampleQuery(query.name, query.summary, saved.example_text(query))
+            for query in saved.catalogue.values()
+        ]
         response: Response = templates.TemplateResponse(
             request, "sparql.html", {"examples": examples}
         )

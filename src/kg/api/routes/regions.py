@@ -1,0 +1,45 @@
+"""Region pages for people: ``/regions/{code}`` (programs get the linked-data resource)."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Path, Request
+from fastapi.responses import RedirectResponse, Response
+
+from kg.api.deps import refuse_unknown_parameters
+from kg.api.problems import problem_responses
+from kg.api.routes.queries import saved_service
+from kg.regions import region_page, region_summary
+from kg.saved import wants_html
+from kg.sparql.formats import HTML
+from kg.web import templates
+
+router = APIRouter(tags=["regions"])
+
+
+@router.get(
+    "/regions/{code}",
+    summary="A region's page: S3 priorities, clusters, indicators, instruments and projects",
+    response_class=Response,
+    responses={
+        200: {"description": "The region page.", "content": {HTML: {}}},
+        303: {"description": "Non-browser clients: see the region's linked-data resource."},
+        **problem_responses((400, "Unknown parameter."), (404, "No such NUTS region.")),
+    },
+)
+def region(
+    request: Request,
+    code: str = Path(description="NUTS code of any level, such as ITI3.", examples=["ITI3"]),
+) -> Response:
+    """Browsers get the page; other clients are sent to ``/resource?iri=…`` (JSON-LD, Turtle)."""
+    refuse_unknown_parameters(request.query_params.keys(), set())
+    service = saved_service(request)
+    if not wants_html(request.headers.get("accept"), None):
+        summary = region_summary(service, code)
+        target = "/resource?" + urlencode({"iri": summary.iri})
+        return RedirectResponse(target, status_code=303, headers={"Vary": "Accept"})
+    page = region_page(service, code)
+    response = templates.TemplateResponse(request, "region.html", {"page": page})
+    response.headers["Vary"] = "Accept"
+    return response

@@ -1,0 +1,142 @@
+"""A region's page: who it is, and the saved queries that profile it.
+
+The sections are not written here: every saved query tagged ``region-profile`` whose only
+required parameter is ``region`` (a NUTS code) becomes a section, so adding a question to the
+region page is adding a ``.rq`` file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from rdflib import URIRef
+
+from kg import collections as rest
+from kg.errors import InvalidInput, KGError, NotFound
+from kg.queries import ParameterType, SavedQuery
+from kg.saved import Paging, SavedQueryService, Table
+
+#: Tag that puts a saved query on the region page.
+REGION_TAG = "region-profile"
+#: Rows shown per section; the section links to its question page for the rest.
+SECTION_ROWS = 50
+#: The order a policy officer reads a region in; other region-profile queries follow by name.
+SECTION_ORDER = (
+    "region-s3-priorities",
+    "region-clusters",
+    "indicator-trend",
+    "region-indicators-latest",
+    "region-policy-instruments",
+    "region-projects",
+    "ket-strengths-matching-s3-priorities",
+)
+
+_SUMMARY = """
+SELECT ?region ?code ?level ?label ?label_lang ?country_code ?parent ?parent_code ?parent_label
+       ?latest_version
+WHERE {
+  ?region a ckg:Region ; skos:notation ?code ; ckg:nutsLevel ?level .
+  OPTIONAL { ?region skos:prefLabel ?label BIND(LANG(?label) AS ?label_lang) }
+  OPTIONAL { ?region ckg:country/skos:notation ?country_code }
+  OPTIONAL {
+    ?region skos:broader ?parent . ?parent a ckg:Region ; skos:notation ?parent_code .
+    OPTIONAL { ?parent skos:prefLabel ?parent_label FILTER(LANG(?parent_label) IN ("en", "")) }
+  }
+  OPTIONAL { ?region skos:inScheme/skos:notation ?latest_version }
+}
+ORDER BY DESC(?latest_version)
+"""
+
+
+@dataclass
+class RegionSummary:
+    """Names and place of a region in the NUTS hierarchy."""
+
+    iri: str
+    code: str
+    level: int
+    labels: dict[str, str]
+    country: str | None
+    parent: tuple[str, str] | None
+    versions: list[str]
+
+    @property
+    def name(self) -> str:
+        """The English name, else any name, else the code."""
+        return self.labels.get("en") or next(iter(self.labels.values()), self.code)
+
+
+@dataclass
+class Section:
+    """One saved query answered for the region."""
+
+    query: SavedQuery
+    table: Table | None
+    error: str | None = None
+    href: str = ""
+
+
+@dataclass
+class RegionPage:
+    """Everything the region template shows."""
+
+    summary: RegionSummary
+    sections: list[Section] = field(default_factory=list)
+
+
+def region_queries(service: SavedQueryService) -> list[SavedQuery]:
+    """Saved queries that profile a region: tagged ``region-profile``, taking ``region``."""
+    chosen = []
+    for query in service.catalogue.values():
+        region = query.parameter("region")
+        if REGION_TAG not in query.tags or region is None:
+            continue
+        if region.type is not ParameterType.NUTS_CODE:
+            continue
+        if any(p.required for p in query.parameters if p.name != "region"):
+            continue
+        chosen.append(query)
+    rank = {name: index for index, name in enumerate(SECTION_ORDER)}
+    return sorted(chosen, key=lambda q: (rank.get(q.name, len(rank)), q.name))
+
+
+def region_summary(service: SavedQueryService, code: str) -> RegionSummary:
+    """The region with NUTS code ``code``; 404 when the graph has no such region."""
+    try:
+        iri = rest.resolve_region(code, service.store)["region"]
+    except InvalidInput as exc:
+        raise NotFound(f"no NUTS region {code!r} in the graph: {exc.detail}") from None
+    rows = service.store.query(_SUMMARY, bindings={"region": URIRef(str(iri))}).rows
+    labels: dict[str, str] = {}
+    versions: list[str] = []
+    parent = None
+    country = None
+    level = 0
+    for row in rows:
+        level = int(str(row["level"]))
+        if row.get("label") is not None:
+            labels.setdefault(str(row.get("label_lang") or ""), str(row["label"]))
+        if row.get("parent_code") is not None and parent is None:
+            parent = (str(row["parent_code"]), str(row.get("parent_label") or row["parent_code"]))
+        if row.get("country_code") is not None:
+            country = str(row["country_code"])
+        version = row.get("latest_version")
+        # The region is also in the NUTS scheme as a whole; only the dated versions count.
+        if version is not None and str(version).isdigit() and str(version) not in versions:
+            versions.append(str(version))
+    return RegionSummary(str(iri), code.upper(), level, labels, country, parent, sorted(versions))
+
+
+def region_page(service: SavedQueryService, code: str) -> RegionPage:
+    """The region's summary and one section per region-profile query."""
+    summary = region_summary(service, code)
+    page = RegionPage(summary)
+    for query in region_queries(service):
+        href = f"/queries/{query.name}?region={summary.code}"
+        try:
+            table = service.table(query.name, {"region": summary.code}, Paging(1, SECTION_ROWS))
+        except KGError as exc:  # one failing section (a timeout, say) must not hide the page
+            page.sections.append(Section(query, None, exc.detail, href))
+            continue
+        page.sections.append(Section(query, table, None, href))
+    return page
