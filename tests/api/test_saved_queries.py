@@ -11,6 +11,7 @@ import csv
 import io
 import json
 import shutil
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from rdflib import Graph, URIRef
 
 from kg.queries import Catalogue
 from tests.api.conftest import start_server
+from tests.conftest import KG, kg_env
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "data" / "queries"
@@ -354,9 +356,35 @@ def test_region_page_has_a_section_per_region_profile_query(live_server: str) ->
 def test_region_page_404_and_redirect_for_programs(live_server: str) -> None:
     missing = httpx.get(f"{live_server}/regions/XX99", headers=BROWSER)
     assert missing.status_code == 404
+    assert missing.headers["content-type"].startswith("text/html")
+    assert 'role="search"' in missing.text
+    for_programs = httpx.get(f"{live_server}/regions/XX99", headers=JSON)
+    assert for_programs.status_code == 404
+    assert for_programs.headers["content-type"] == "application/problem+json"
     data = httpx.get(f"{live_server}/regions/ITI3", headers={"Accept": "text/turtle"})
     assert data.status_code == 303
     assert data.headers["location"].startswith("/resource?iri=http%3A%2F%2Fdata.europa.eu")
+
+
+def test_a_malformed_saved_query_stops_the_server_start(tmp_path: Path) -> None:
+    queries = tmp_path / "queries"
+    queries.mkdir()
+    shutil.copy(FIXTURES / "regions-by-level.rq", queries)
+    (queries / "broken.rq").write_text(
+        "#+ summary: x\n#+ description: y\n#+ tags: [a]\n#+ params:\n"
+        "#+   n: {type: float, example: 1}\nSELECT ?n WHERE { ?s ?p ?n }\n",
+        encoding="utf-8",
+    )
+    result = subprocess.run(
+        [KG, "serve", "--port", "1"],
+        env=kg_env(tmp_path / "store", KG_QUERIES_DIR=str(queries)),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert f"{queries / 'broken.rq'}:5: parameter n: type must be one of" in result.stderr
 
 
 def test_home_page_has_search_and_questions_by_tag(live_server: str) -> None:

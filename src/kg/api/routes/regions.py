@@ -10,12 +10,17 @@ from fastapi.responses import RedirectResponse, Response
 from kg.api.deps import refuse_unknown_parameters
 from kg.api.problems import problem_responses
 from kg.api.routes.queries import saved_service
+from kg.errors import NotFound
 from kg.regions import region_page, region_summary
 from kg.saved import wants_html
 from kg.sparql.formats import HTML
 from kg.web import templates
 
 router = APIRouter(tags=["regions"])
+
+ERRORS = problem_responses((400, "Unknown parameter."), (404, "No such NUTS region."))
+# Browsers get the 404 as a page with a search box.
+ERRORS[404]["content"][HTML] = {}
 
 
 @router.get(
@@ -25,7 +30,7 @@ router = APIRouter(tags=["regions"])
     responses={
         200: {"description": "The region page.", "content": {HTML: {}}},
         303: {"description": "Non-browser clients: see the region's linked-data resource."},
-        **problem_responses((400, "Unknown parameter."), (404, "No such NUTS region.")),
+        **ERRORS,
     },
 )
 def region(
@@ -39,7 +44,17 @@ def region(
         summary = region_summary(service, code)
         target = "/resource?" + urlencode({"iri": summary.iri})
         return RedirectResponse(target, status_code=303, headers={"Vary": "Accept"})
-    page = region_page(service, code)
+    try:
+        page = region_page(service, code)
+    except NotFound as exc:
+        # A person who mistyped a code gets a page with the search box, not a JSON problem.
+        return templates.TemplateResponse(
+            request,
+            "region_not_found.html",
+            {"code": code, "detail": exc.detail},
+            status_code=404,
+            headers={"Vary": "Accept"},
+        )
     response = templates.TemplateResponse(request, "region.html", {"page": page})
     response.headers["Vary"] = "Accept"
     return response
