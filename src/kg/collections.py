@@ -13,7 +13,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import math
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -26,6 +25,7 @@ from rdflib.term import Identifier
 
 from kg.errors import InvalidInput, NotAcceptable, NotFound
 from kg.namespaces import NACE, NUTS, NUTS_SCHEME, PREFIXES, SCHEME
+from kg.paging import Paging
 from kg.store import Store
 
 #: Hydra core, the vocabulary of the collection wrapper (collection, members, page links).
@@ -742,18 +742,16 @@ class Page:
     @property
     def last(self) -> int:
         """Number of the last page (1 when the collection is empty)."""
-        return max(1, math.ceil(self.total / self.request.per_page))
+        return self.paging.last(self.total)
+
+    @property
+    def paging(self) -> Paging:
+        """Which page this is, and its size."""
+        return Paging(self.request.page, self.request.per_page)
 
     def links(self) -> dict[str, int]:
         """Page numbers of the first, previous, next and last pages (as far as they exist)."""
-        page = self.request.page
-        links = {"first": 1}
-        if page > 1:
-            links["prev"] = min(page - 1, self.last)
-        if page < self.last:
-            links["next"] = page + 1
-        links["last"] = self.last
-        return links
+        return self.paging.links(self.total)
 
 
 def list_page(store: Store, request: PageRequest) -> Page:

@@ -26,7 +26,6 @@ block has the standard SPARQL meaning, and is what a remote endpoint needs anywa
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -255,13 +254,11 @@ def _ordered_value(parameter: Parameter, text: str) -> int | Decimal | dt.date:
         except InvalidOperation:
             raise ParameterError(name, f"{name} must be a decimal number; got {text!r}") from None
     try:
-        return dt.date.fromisoformat(text) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text) else _bad()
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            raise ValueError(text)  # fromisoformat also reads forms such as 20240131
+        return dt.date.fromisoformat(text)
     except ValueError:
         raise ParameterError(name, f"{name} must be a date YYYY-MM-DD; got {text!r}") from None
-
-
-def _bad() -> dt.date:
-    raise ValueError
 
 
 def _check_range(parameter: Parameter, value: int | Decimal | dt.date) -> None:
@@ -318,11 +315,6 @@ class SavedQuery:
     page_size: int | None = None
     prefixes: dict[str, str] = field(default_factory=dict)
 
-    @property
-    def digest(self) -> str:
-        """A short fingerprint of the file's text, so caches forget edited queries."""
-        return hashlib.sha256(self.sparql.encode()).hexdigest()[:16]
-
     def parameter(self, name: str) -> Parameter | None:
         """The parameter called ``name``, if the query has one."""
         return next((p for p in self.parameters if p.name == name), None)
@@ -378,8 +370,12 @@ class SavedQuery:
                 f"{{ ({' '.join(sparql_term(terms[n]) for n in names)}) }}"
             )
             body = body[: self.values_at] + block + body[self.values_at :]
-        declarations = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in self.prefixes.items())
-        return declarations + body
+        return self.declarations + body
+
+    @property
+    def declarations(self) -> str:
+        """PREFIX lines for the predeclared prefixes the query uses (so it runs anywhere)."""
+        return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in self.prefixes.items())
 
 
 def paged(sparql: str, limit: int, offset: int) -> str:
@@ -456,7 +452,8 @@ def read_saved_query(path: Path) -> SavedQuery:
         header_lines.append(line[match.end() :])
     if not header_lines:
         raise HeaderError(path, 1, "no header: the file must start with #+ lines (summary, …)")
-    header = _parse_header(path, "".join(header_lines))
+    header_text = "".join(header_lines)
+    header = _parse_header(path, header_text)
     body = "".join(lines[len(header_lines) :])
     offset = len(header_lines)  # file line of the body's first line, minus one
 
@@ -474,7 +471,7 @@ def read_saved_query(path: Path) -> SavedQuery:
     page_size = header.get("pagination")
     if page_size is not None and (not isinstance(page_size, int) or page_size < 1):
         raise fail("pagination must be a positive whole number")
-    parameters = _parameters(path, header.get("params") or {})
+    parameters = _parameters(path, header_text, header.get("params") or {})
     chart = _chart(path, header.get("chart"))
 
     masked = keywords_only(body)
@@ -540,18 +537,12 @@ def _line_of(text: str, key: str) -> int:
     return 1
 
 
-def _parameters(path: Path, specs: Any) -> tuple[Parameter, ...]:
+def _parameters(path: Path, header_text: str, specs: Any) -> tuple[Parameter, ...]:
     if not isinstance(specs, dict):
         raise HeaderError(path, 1, "params must be a mapping of parameter name to its spec")
     parameters = []
-    header_text = path.read_text(encoding="utf-8")
     for name, spec in specs.items():
-        line = _line_of(
-            "".join(
-                line[2:] for line in header_text.splitlines(keepends=True) if line.startswith("#+")
-            ),
-            str(name),
-        )
+        line = _line_of(header_text, str(name))
 
         def fail(message: str, name: object = name, line: int = line) -> HeaderError:
             return HeaderError(path, line, f"parameter {name}: {message}")

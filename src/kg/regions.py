@@ -13,8 +13,9 @@ from rdflib import URIRef
 
 from kg import collections as rest
 from kg.errors import InvalidInput, KGError, NotFound
+from kg.paging import Paging
 from kg.queries import ParameterType, SavedQuery
-from kg.saved import Paging, SavedQueryService, Table
+from kg.saved import SavedQueryService, Table
 
 #: Tag that puts a saved query on the region page.
 REGION_TAG = "region-profile"
@@ -134,7 +135,8 @@ def region_page(service: SavedQueryService, code: str) -> RegionPage:
     for query in region_queries(service):
         href = f"/queries/{query.name}?region={summary.code}"
         try:
-            table = service.table(query.name, {"region": summary.code}, Paging(1, SECTION_ROWS))
+            text = query.bind({"region": summary.code}, service.store)
+            table = service.table(query, text, Paging(1, SECTION_ROWS))
         except KGError as exc:  # one failing section (a timeout, say) must not hide the page
             page.sections.append(Section(query, None, exc.detail, href))
             continue

@@ -13,6 +13,7 @@ memory, so a popular question is computed once per store state.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import re
@@ -23,11 +24,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-import mimeparse
 from rdflib import Graph, Literal, URIRef
 
 from kg.config import Settings
-from kg.errors import NotFound
+from kg.errors import KGError, NotFound
+from kg.paging import Paging
 from kg.queries import Catalogue, Chart, ParameterError, SavedQuery, paged
 from kg.resources import local_href
 from kg.sparql import SparqlService
@@ -45,9 +46,8 @@ from kg.sparql.formats import (
 )
 from kg.sparql.text import RequestForm
 from kg.store import Store
+from kg.store.worker import QueryAnswer
 
-#: Query-string names read by the service itself rather than bound into the query.
-PAGING_NAMES = ("page", "per_page")
 _NUMERIC_TYPES = {
     "http://www.w3.org/2001/XMLSchema#" + name
     for name in ("integer", "decimal", "double", "float", "long", "int", "nonNegativeInteger")
@@ -57,19 +57,6 @@ CACHE_ENTRIES = 256
 CACHE_MAX_BYTES = 2_000_000
 NUTS_CODE = "http://data.europa.eu/nuts/code/"
 _NUTS_CODE = re.compile(r"[A-Z]{2}[A-Z0-9]{0,3}")
-
-
-@dataclass(frozen=True)
-class Paging:
-    """One page of a SELECT answer: 1-based page number and its size."""
-
-    page: int
-    per_page: int
-
-    @property
-    def offset(self) -> int:
-        """Rows before this page."""
-        return (self.page - 1) * self.per_page
 
 
 @dataclass(frozen=True)
@@ -103,7 +90,6 @@ class Table:
     total: int
     paging: Paging | None
     chart: ChartData | None = None
-    etag: str = ""
 
     @property
     def numeric(self) -> list[bool]:
@@ -196,24 +182,18 @@ class SavedQueryService:
         cached = self._cached(etag)
         if cached is not None:
             return cached
-        total = self._total(query, text) if paging else None
-        run_text = paged(text, paging.per_page, paging.offset) if paging else text
-        reply = self.sparql.query(run_text, accept=media_type)
+        reply, total = self._run(query, text, paging, media_type)
         answer = SavedAnswer(reply.media_type, reply.body, etag, paging, total)
         self._remember(answer)
         return answer
 
-    def table(self, name: str, values: Mapping[str, str], paging: Paging | None) -> Table:
-        """A SELECT query's answer (a page of it) as a table of cells, for the HTML pages."""
-        query = self.query(name)
-        text = query.bind(values, self.store)
+    def table(self, query: SavedQuery, text: str, paging: Paging | None) -> Table:
+        """The answer to ``text`` (``query`` with its values bound; a page of it) as a table of
+        cells, for the HTML pages."""
         if query.form is not RequestForm.SELECT:
             # CONSTRUCT answers are shown as their triples; ASK as one yes/no cell.
             return self._other_form_table(query, text)
-        etag = self._etag(query, text, "table", paging)
-        total = self._total(query, text) if paging else None
-        run_text = paged(text, paging.per_page, paging.offset) if paging else text
-        reply = self.sparql.query(run_text, accept=SPARQL_JSON)
+        reply, total = self._run(query, text, paging, SPARQL_JSON)
         document = json.loads(reply.body)
         columns: list[str] = document["head"]["vars"]
         base = self.settings.base_iri
@@ -222,7 +202,7 @@ class SavedQueryService:
             for binding in document["results"]["bindings"]
         ]
         columns, rows = link_labels(columns, rows)
-        table = Table(columns, rows, total if total is not None else len(rows), paging, etag=etag)
+        table = Table(columns, rows, total if total is not None else len(rows), paging)
         table.chart = chart_for(query, table)
         return table
 
@@ -280,12 +260,19 @@ class SavedQueryService:
         )
         return '"' + hashlib.sha256(key.encode()).hexdigest()[:32] + '"'
 
+    def _run(
+        self, query: SavedQuery, text: str, paging: Paging | None, media_type: str
+    ) -> tuple[QueryAnswer, int | None]:
+        """The answer (one page of it when paged) and, when paged, the number of rows in all."""
+        if paging is None:
+            return self.sparql.query(text, accept=media_type), None
+        page_text = paged(text, paging.per_page, paging.offset)
+        return self.sparql.query(page_text, accept=media_type), self._total(query, text)
+
     def _total(self, query: SavedQuery, text: str) -> int:
         # The whole bound query (ORDER BY included) as a sub-select; PREFIX lines stay in front.
-        lines = text.splitlines(keepends=True)
-        declarations = "".join(line for line in lines[: len(query.prefixes)])
-        body = "".join(lines[len(query.prefixes) :])
-        count = f"{declarations}SELECT (COUNT(*) AS ?total) WHERE {{\n{body}\n}}"
+        body = text[len(query.declarations) :]
+        count = f"{query.declarations}SELECT (COUNT(*) AS ?total) WHERE {{\n{body}\n}}"
         reply = self.sparql.query(count, accept=SPARQL_JSON)
         bindings = json.loads(reply.body)["results"]["bindings"]
         return int(bindings[0]["total"]["value"]) if bindings else 0
@@ -320,19 +307,24 @@ class SavedQueryService:
                 self._cache.popitem(last=False)
 
 
+#: What a saved-query URL offers, least preferred first (see :func:`negotiate`): on a tie such as
+#: ``*/*`` a program gets data; a browser, which prefers HTML, gets the page.
+_HTML_OR_DATA = {
+    HTML: HTML,
+    CSV: CSV,
+    TSV: TSV,
+    "application/json": SPARQL_JSON,
+    SPARQL_JSON: SPARQL_JSON,
+}
+
+
 def wants_html(accept: str | None, format_name: str | None) -> bool:
     """Whether the client asks for the HTML page (``format=html``, or a browser's ``Accept``)."""
     if format_name is not None:
         return format_name == "html"
-    if not accept:
-        return False
-    # HTML first: on a tie (``*/*``) mimeparse picks the last offered, so a client that does
-    # not prefer HTML gets data.
-    offered = [HTML, CSV, TSV, SPARQL_JSON, "application/json"]
-    try:
-        return mimeparse.best_match(offered, accept) == HTML
-    except ValueError:
-        return False
+    with contextlib.suppress(KGError):  # an Accept that allows no type: not a browser
+        return negotiate(_HTML_OR_DATA, accept) == HTML
+    return False
 
 
 def _positive(text: str | None, name: str, default: int, maximum: int | None) -> int:

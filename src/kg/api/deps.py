@@ -9,6 +9,8 @@ from fastapi import Depends, Request
 
 from kg.config import Settings
 from kg.errors import InvalidInput
+from kg.saved import SavedQueryService
+from kg.sparql import SparqlService
 from kg.store import Store
 
 
@@ -22,6 +24,18 @@ def get_app_settings(request: Request) -> Settings:
     """The settings the app was created with."""
     settings: Settings = request.app.state.settings
     return settings
+
+
+def saved_service(request: Request) -> SavedQueryService:
+    """The saved-query service made at start-up."""
+    service: SavedQueryService = request.app.state.saved
+    return service
+
+
+def sparql_service(request: Request) -> SparqlService:
+    """The SPARQL protocol service made at start-up."""
+    service: SparqlService = request.app.state.sparql
+    return service
 
 
 StoreDep = Annotated[Store, Depends(get_store)]

@@ -93,14 +93,6 @@ class Choices:
         """NUTS 2024 regions of levels 0 to 2 grouped by country; values are NUTS codes."""
         return self._regions
 
-    def region_label(self, code: str) -> str | None:
-        """The English name of the NUTS 2024 region ``code``, if it is in the list."""
-        for group in self._regions:
-            for option in group.options:
-                if option.value == code:
-                    return option.label.partition(" — ")[2] or option.label
-        return None
-
     def _read_kets(self) -> list[OptionGroup]:
         groups: dict[str, OptionGroup] = {}
         names = {

@@ -38,6 +38,7 @@ from kg.collections import (
 )
 from kg.errors import InvalidInput, NotAcceptable
 from kg.jsonld import CONTEXT_PATH, context_url
+from kg.paging import link_header
 
 JSONLD = "application/ld+json"
 JSON = "application/json"
@@ -120,16 +121,12 @@ def choose_media_type(accept: str | None, requested_format: str | None) -> str:
     return best
 
 
-def _link_header(page: Page, page_url: Callable[[int], str]) -> str:
-    return ", ".join(f'<{page_url(number)}>; rel="{rel}"' for rel, number in page.links().items())
-
-
 def _render(page: Page, request: Request, media_type: str) -> Response:
     def page_url(number: int) -> str:
         return str(request.url.include_query_params(**{PAGE: number}))
 
     headers = {
-        "Link": _link_header(page, page_url),
+        "Link": link_header(page.links(), page_url),
         "X-Total-Count": str(page.total),
         "Vary": "Accept",
     }

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from kg.api.routes.queries import saved_service
+from kg.api.deps import saved_service
 from kg.web import templates
 
 router = APIRouter(tags=["home"])

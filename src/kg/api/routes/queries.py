@@ -16,11 +16,12 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi import Path as PathParameter
 from fastapi.responses import JSONResponse, Response
 
-from kg.api.deps import refuse_unknown_parameters
+from kg.api.deps import refuse_unknown_parameters, saved_service
 from kg.api.problems import problem_responses
 from kg.errors import KGError
+from kg.paging import link_header
 from kg.queries import Catalogue, Parameter, SavedQuery
-from kg.saved import Paging, SavedAnswer, SavedQueryService, Table, wants_html
+from kg.saved import SavedAnswer, Table, wants_html
 from kg.sparql.formats import (
     CSV,
     GRAPH_FORMAT_NAMES,
@@ -44,12 +45,6 @@ _CATALOGUE_TYPES = {HTML: HTML, "application/json": "application/json", JSONLD: 
 _SELECT_TYPES: dict[str, object] = {SPARQL_JSON: {}, CSV: {}, TSV: {}, SPARQL_XML: {}, HTML: {}}
 _GRAPH_TYPES: dict[str, object] = {media: {} for media in sorted(set(GRAPH_TYPES.values()))}
 _GRAPH_TYPES[HTML] = {}
-
-
-def saved_service(request: Request) -> SavedQueryService:
-    """The saved-query service made at start-up."""
-    service: SavedQueryService = request.app.state.saved
-    return service
 
 
 @router.get(
@@ -247,18 +242,14 @@ def answer_request(request: Request, name: str) -> Response:
 def _paging_headers(request: Request, answer: SavedAnswer) -> dict[str, str]:
     if answer.paging is None or answer.total is None:
         return {}
-    paging, total = answer.paging, answer.total
-    last = max((total + paging.per_page - 1) // paging.per_page, 1)
-    links = {"first": 1, "last": last}
-    if paging.page > 1:
-        links["prev"] = min(paging.page - 1, last)
-    if paging.page < last:
-        links["next"] = paging.page + 1
-    link = ", ".join(
-        f'<{request.url.include_query_params(page=number)}>; rel="{rel}"'
-        for rel, number in links.items()
-    )
-    return {"Link": link, "X-Total-Count": str(total)}
+
+    def page_url(number: int) -> str:
+        return str(request.url.include_query_params(page=number))
+
+    return {
+        "Link": link_header(answer.paging.links(answer.total), page_url),
+        "X-Total-Count": str(answer.total),
+    }
 
 
 def question_page(request: Request, query: SavedQuery, arguments: dict[str, list[str]]) -> Response:
@@ -282,7 +273,7 @@ def question_page(request: Request, query: SavedQuery, arguments: dict[str, list
         )
         text = service.bound_text(query, parameter_values)
         if not missing:
-            table = service.table(query.name, parameter_values, paging)
+            table = service.table(query, text, paging)
     except KGError as exc:
         error, status = exc, exc.status
         parameter_values = {k: v for k, v in values.items() if k not in ("page", "per_page")}
@@ -316,14 +307,12 @@ def _downloads(query: SavedQuery) -> list[tuple[str, str]]:
 def _page_links(query: SavedQuery, values: dict[str, str], table: Table | None) -> dict[str, str]:
     if table is None or table.paging is None:
         return {}
-    paging: Paging = table.paging
-    last = max((table.total + paging.per_page - 1) // paging.per_page, 1)
-    links = {}
-    for rel, number in (("prev", paging.page - 1), ("next", paging.page + 1)):
-        if 1 <= number <= last:
-            page_values = {**values, "page": str(number), "per_page": str(paging.per_page)}
-            links[rel] = f"/queries/{query.name}?" + urlencode(page_values)
-    return links
+    size = {"per_page": str(table.paging.per_page)}
+    return {
+        rel: f"/queries/{query.name}?" + urlencode({**values, "page": str(number), **size})
+        for rel, number in table.paging.links(table.total).items()
+        if rel in ("prev", "next")
+    }
 
 
 def _operation_description(query: SavedQuery) -> str:

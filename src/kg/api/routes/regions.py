@@ -7,9 +7,8 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import RedirectResponse, Response
 
-from kg.api.deps import refuse_unknown_parameters
+from kg.api.deps import refuse_unknown_parameters, saved_service
 from kg.api.problems import problem_responses
-from kg.api.routes.queries import saved_service
 from kg.errors import NotFound
 from kg.regions import region_page, region_summary
 from kg.saved import wants_html

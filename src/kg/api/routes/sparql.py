@@ -15,7 +15,7 @@ from fastapi import APIRouter, Header, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
-from kg.api.deps import refuse_unknown_parameters
+from kg.api.deps import refuse_unknown_parameters, sparql_service
 from kg.api.problems import problem_responses
 from kg.errors import (
     Forbidden,
@@ -26,7 +26,7 @@ from kg.errors import (
     UnsupportedMediaType,
 )
 from kg.jsonld import serialize_graph
-from kg.sparql import ExampleQuery, SparqlService, service_description
+from kg.sparql import ExampleQuery, service_description
 from kg.sparql.formats import DESCRIPTION_TYPES, HTML, negotiate
 from kg.web import templates
 
@@ -82,11 +82,6 @@ FormatName = Annotated[
         "ttl, nt, nq, trig, jsonld, rdfxml (CONSTRUCT/DESCRIBE).",
     ),
 ]
-
-
-def _service(request: Request) -> SparqlService:
-    service: SparqlService = request.app.state.sparql
-    return service
 
 
 @router.get(
@@ -239,7 +234,7 @@ async def sparql_update(
             f"send the update as {FORM} (field 'update') or as {SPARQL_UPDATE}; got "
             f"{media_type or 'no Content-Type'}"
         )
-    await run_in_threadpool(_service(request).update, text)
+    await run_in_threadpool(sparql_service(request).update, text)
     return Response(status_code=204)
 
 
@@ -251,7 +246,7 @@ async def _answer(
     format_name: str | None,
 ) -> Response:
     answer = await run_in_threadpool(
-        _service(request).query,
+        sparql_service(request).query,
         query,
         accept=request.headers.get("accept"),
         format_name=format_name,
@@ -264,7 +259,7 @@ async def _answer(
 
 
 def _describe(request: Request) -> Response:
-    service = _service(request)
+    service = sparql_service(request)
     media_type = negotiate(DESCRIPTION_TYPES, request.headers.get("accept"))
     if media_type == HTML:
         saved = request.app.state.saved
@@ -302,7 +297,7 @@ def _media_type(request: Request) -> str:
 
 
 async def _read_body(request: Request) -> bytes:
-    limit = _service(request).settings.max_request_bytes
+    limit = sparql_service(request).settings.max_request_bytes
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > limit:
         raise PayloadTooLarge(f"the request body has {declared} bytes; the limit is {limit:,}")
@@ -324,7 +319,7 @@ def _decode(body: bytes, what: str) -> str:
 
 
 def _authorise(request: Request, authorization: str | None) -> None:
-    key = _service(request).settings.update_key
+    key = sparql_service(request).settings.update_key
     if key is None:
         raise Forbidden(
             "updates are switched off on this service (the operator has not set KG_UPDATE_KEY)"
