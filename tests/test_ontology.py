@@ -30,12 +30,14 @@ ATI_SCHEME = URIRef(SCHEME + "ati")
 # Not rdflib's XSD namespace object: pytest's collection probes module globals, and XSD warns.
 XSD_INTEGER = URIRef("http://www.w3.org/2001/XMLSchema#integer")
 XSD_BOOLEAN = URIRef("http://www.w3.org/2001/XMLSchema#boolean")
+XSD_DECIMAL = URIRef("http://www.w3.org/2001/XMLSchema#decimal")
 
 MAIN_CLASSES = [
     "Region", "ClusterOrganisation", "KeyEnablingTechnology", "S3Priority",
     "SmartSpecialisationStrategy", "PolicyInstrument", "ValueChain", "CooperationProject",
     "PartnerRole", "GoodPractice", "ActionPlan", "ThematicArea", "Fund", "Programme",
     "DevelopmentCategory", "HelixType", "OutputTarget", "Indicator",
+    "DevelopmentCategoryAssignment",
 ]  # fmt: skip
 
 EXACT_MATCH_PAIRS = [
@@ -70,6 +72,11 @@ CODE_LISTS: dict[str, tuple[URIRef, list[str]]] = {
     ),
     "fund": (CKG.Fund, ["erdf", "esf", "national-budget"]),
     "instrument-scope": (CKG.InstrumentScope, ["regional", "national"]),
+    "assignment-basis": (CKG.AssignmentBasis, ["official-decision", "rule-based-approximation"]),
+    "strength-component": (
+        CKG.StrengthComponentKind,
+        ["employment-specialisation", "count-specialisation", "count-intensity"],
+    ),
 }
 
 
@@ -175,6 +182,7 @@ def test_every_ckg_term_used_anywhere_is_declared(graph: Graph, ontology_graph: 
         ("specificObjective", RDF.langString),
         ("supports", RDF.langString),
         ("aim", RDF.langString),
+        ("gdpPpsPerInhabitantPctEu", XSD_DECIMAL),
     ],
 )
 def test_datatype_property_ranges(ontology_graph: Graph, prop: str, range_: URIRef) -> None:
@@ -182,7 +190,9 @@ def test_datatype_property_ranges(ontology_graph: Graph, prop: str, range_: URIR
     assert set(ontology_graph.objects(CKG[prop], RDFS.range)) == {range_}
 
 
-@pytest.mark.parametrize("prop", ["region", "technology", "fund", "programme", "project"])
+@pytest.mark.parametrize(
+    "prop", ["region", "technology", "fund", "programme", "project", "developmentCategory"]
+)
 def test_shared_properties_have_no_domain(ontology_graph: Graph, prop: str) -> None:
     assert (CKG[prop], RDF.type, OWL.ObjectProperty) in ontology_graph
     assert list(ontology_graph.objects(CKG[prop], RDFS.domain)) == []
@@ -249,13 +259,20 @@ def test_code_list(graph: Graph, scheme_slug: str) -> None:
 
 
 def test_development_categories_cite_the_regulation(graph: Graph) -> None:
-    thresholds = {"more-developed": "above 90 %", "transition": "between 75 % and 90 %",
-                  "less-developed": "less than 75 %"}  # fmt: skip
-    for slug, phrase in thresholds.items():
+    # Both programming periods: 75 %/90 % of 2007-2009 (2014-2020), 75 %/100 % of 2015-2017
+    # (2021-2027).
+    thresholds = {
+        "more-developed": ["above 90 %", "above 100 %"],
+        "transition": ["between 75 % and 90 %", "between 75 % and 100 %"],
+        "less-developed": ["less than 75 %"],
+    }
+    for slug, phrases in thresholds.items():
         definition = str(graph.value(CKGC[slug], SKOS.definition))
-        assert phrase in definition and "EU-27" in definition, slug
+        for phrase in [*phrases, "EU-27", "2007-2009", "2015-2017"]:
+            assert phrase in definition, (slug, phrase)
         source = str(graph.value(CKGC[slug], URIRef("http://purl.org/dc/terms/source")))
-        assert "1303/2013" in source and "Article 90" in source, slug
+        for citation in ("1303/2013", "Article 90", "2021/1060", "Article 108"):
+            assert citation in source, (slug, citation)
 
 
 def test_at_most_one_pref_label_per_language(graph: Graph) -> None:

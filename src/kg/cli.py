@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,6 +17,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from kg.config import Settings, get_settings
+from kg.derive import DeriveReport
 from kg.errors import InvalidInput, KGError, NotFound
 from kg.ingest.mappings import MAPPINGS
 from kg.ingest.pipeline import IngestReport, ingest_file
@@ -36,6 +39,14 @@ from kg.store import (
     ResultFormat,
     Store,
     open_store,
+)
+from kg.strengths import INPUT_SOURCES as STRENGTH_SOURCES
+from kg.strengths import rebuild_strengths
+from kg.strengths.answers import (
+    ComponentAnswer,
+    RegionStrengths,
+    parse_technology,
+    region_strengths,
 )
 from kg.validation import ShapeValidator
 
@@ -181,9 +192,12 @@ def build(
                     f"{', '.join(s.name for s in specs)}"
                 )
             specs = [s for s in specs if s.name in only]
-        validator = _validator(settings)
         reports: list[IngestReport] = []
-        with open_store(settings) as store, _progress() as progress:
+        with (
+            _validator(settings) as validator,
+            open_store(settings) as store,
+            _progress() as progress,
+        ):
             for spec in specs:
                 reports.append(
                     _ingest_with_progress(
@@ -196,11 +210,32 @@ def build(
                         mapping_name=spec.mapping,
                     )
                 )
+            derived = _derive_strengths_if_possible(store, settings, progress)
             total = len(store)
         _print_reports(reports)
+        if derived is not None:
+            out.print(derived.summary(), highlight=False)
         out.print(f"store {settings.store_path}: {total} quads in all", highlight=False)
     if any(r.records_quarantined for r in reports):
         raise typer.Exit(EXIT_INVALID)
+
+
+def _derive_strengths_if_possible(
+    store: Store, settings: Settings, progress: Progress
+) -> DeriveReport | None:
+    """Recompute the strengths when every graph they are derived from is in the store (a
+    partial `kg build --source …` may leave some out; `kg strengths --rebuild` then says which).
+
+    The derived graph is not checked against the shapes here: it is computed by tested code,
+    and the check would add about 40 s to every build; `kg strengths --rebuild --check` (and
+    the test suite, on the bundled data) runs it."""
+    sizes = store.graph_sizes()
+    if not all(sizes.get(settings.source_graph(name)) for name in STRENGTH_SOURCES):
+        return None
+    task = progress.add_task("strengths: computing", total=None)
+    report = rebuild_strengths(store, settings, None)
+    progress.remove_task(task)
+    return report
 
 
 @app.command()
@@ -221,11 +256,15 @@ def ingest(
     settings = get_settings()
     with _errors_to_exit_codes():
         description = SourceDescription(name=source, title=title or f"{source} ({file.name})")
-        with open_store(settings) as store, _progress() as progress:
+        with (
+            _validator(settings) as validator,
+            open_store(settings) as store,
+            _progress() as progress,
+        ):
             report = _ingest_with_progress(
                 store,
                 settings,
-                _validator(settings),
+                validator,
                 progress,
                 source=description,
                 path=file,
@@ -245,11 +284,15 @@ def validate(
     settings = get_settings()
     with _errors_to_exit_codes():
         description = SourceDescription(name="validate", title=file.name)
-        with _reference_store(settings) as store, _progress() as progress:
+        with (
+            _validator(settings) as validator,
+            _reference_store(settings) as store,
+            _progress() as progress,
+        ):
             report = _ingest_with_progress(
                 store,
                 settings,
-                _validator(settings),
+                validator,
                 progress,
                 source=description,
                 path=file,
@@ -370,6 +413,94 @@ def _print_table(variables: list[str], result: QueryResult) -> None:
     out.print(table)
     if result.kind == "select":
         out.print(f"{len(result.rows)} rows", highlight=False)
+
+
+class StrengthsOutput(StrEnum):
+    """Output formats of ``kg strengths``."""
+
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+@app.command()
+def strengths(
+    region: Annotated[
+        str | None, typer.Argument(help="NUTS code of any version and level, e.g. ITI3.")
+    ] = None,
+    technology: Annotated[
+        str | None, typer.Option(help="Only this technology (ket:NAME or ati:NAME).")
+    ] = None,
+    rebuild: Annotated[
+        bool, typer.Option("--rebuild", help="Recompute every strength from the graph.")
+    ] = False,
+    check: Annotated[
+        bool,
+        typer.Option("--check", help="With --rebuild: validate the strengths against the shapes."),
+    ] = False,
+    fmt: Annotated[
+        StrengthsOutput, typer.Option("--format", help="Output format.")
+    ] = StrengthsOutput.table,
+) -> None:
+    """A region's measured technology strengths (score, stars, components), or --rebuild them."""
+    settings = get_settings()
+    with _errors_to_exit_codes():
+        if rebuild:
+            with open_store(settings) as store, _progress() as progress:
+                task = progress.add_task("strengths: computing", total=None)
+                validator = _validator(settings) if check else None
+                try:
+                    report = rebuild_strengths(store, settings, validator)
+                finally:
+                    if validator is not None:
+                        validator.close()
+                progress.remove_task(task)
+            out.print(report.summary(), highlight=False)
+            if region is None:
+                return
+        if region is None:
+            raise InvalidInput("name a region (e.g. `kg strengths ITI3`) or use --rebuild")
+        wanted = parse_technology(technology) if technology else None
+        with open_store(settings, read_only=True) as store:
+            answer = region_strengths(store, region, wanted)
+        _print_strengths(answer, fmt)
+
+
+def _print_strengths(answer: RegionStrengths, fmt: StrengthsOutput) -> None:
+    if fmt is StrengthsOutput.json:
+        sys.stdout.write(json.dumps(answer.as_json(), ensure_ascii=False, indent=1) + "\n")
+        return
+    rows = [
+        (
+            s.region,
+            s.technology_label,
+            "" if s.score is None else f"{s.score:.3f}",
+            "" if s.stars is None else str(s.stars),
+            str(s.component_count),
+            "; ".join(_component_text(c) for c in s.components),
+        )
+        for s in answer.strengths
+    ]
+    header = ("region", "technology", "score", "stars", "components", "measured as")
+    if fmt is StrengthsOutput.csv:
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(header)
+        writer.writerows(rows)
+        return
+    if answer.note:
+        out.print(answer.note, highlight=False, soft_wrap=True)
+    table = Table(title=f"Technology strengths of {answer.requested}")
+    for column in header:
+        table.add_column(column, justify="right" if column in ("score", "stars") else "left")
+    for row in rows:
+        table.add_row(*row)
+    out.print(table)
+
+
+def _component_text(component: ComponentAnswer) -> str:
+    if component.value is None:
+        return f"{component.kind}: {component.status}"
+    return f"{component.kind} {component.value} (percentile {component.percentile})"
 
 
 @app.command()

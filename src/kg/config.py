@@ -50,6 +50,13 @@ class Settings(BaseSettings):
         description="Records validated per pyshacl run (per-record runs are slow, whole-graph runs "
         "use much memory).",
     )
+    validation_workers: int = Field(
+        default=2,
+        ge=1,
+        description="Processes that validate batches of records in parallel during ingest and "
+        "derivation (pyshacl uses one core per process); 1 validates in the calling process. "
+        "Sources of a single batch are always validated in-process.",
+    )
 
     query_timeout: float = Field(
         default=30.0,

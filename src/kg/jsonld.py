@@ -91,6 +91,21 @@ _TERMS: dict[str, tuple[str, str | None]] = {
     "refPeriod": ("sdmx-dimension:refPeriod", "xsd:gYear"),
     "obsValue": ("sdmx-measure:obsValue", "xsd:decimal"),
     "unitMeasure": ("sdmx-attribute:unitMeasure", None),
+    "economicActivity": ("ckg:economicActivity", _IRI),
+    "observationFlag": ("ckg:observationFlag", None),
+    "wasDerivedFrom": ("prov:wasDerivedFrom", _IRI),
+    "wasGeneratedBy": ("prov:wasGeneratedBy", _IRI),
+    "score": ("ckg:score", "xsd:decimal"),
+    "stars": ("ckg:stars", "xsd:integer"),
+    "componentCount": ("ckg:componentCount", "xsd:integer"),
+    "hasComponent": ("ckg:hasComponent", _IRI),
+    "componentKind": ("ckg:componentKind", _IRI),
+    "status": ("ckg:status", None),
+    "weight": ("ckg:weight", "xsd:decimal"),
+    "value": ("ckg:value", "xsd:decimal"),
+    "percentile": ("ckg:percentile", "xsd:decimal"),
+    "publishedRegion": ("ckg:publishedRegion", _IRI),
+    "referenceYear": ("ckg:referenceYear", "xsd:gYear"),
 }
 
 

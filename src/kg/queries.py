@@ -129,6 +129,26 @@ _GRAPH_RESOLVERS = {
 }
 
 
+def with_values(sparql: str, terms: Mapping[str, Identifier]) -> str:
+    """``sparql`` with a VALUES block binding ``terms`` first in its top-level group (after the
+    first ``WHERE {`` or ``ASK {``), for fixed queries of the code (saved queries place theirs
+    by parsing). A VALUES block is used rather than pyoxigraph substitutions, which only accept
+    projected variables (see the module docstring).
+
+    >>> with_values("ASK { ?r ?p ?o }", {"r": URIRef("http://x/y")})
+    'ASK { VALUES (?r) { (<http://x/y>) } ?r ?p ?o }'
+    """
+    match = re.search(r"\b(WHERE|ASK)\s*\{", sparql)
+    if match is None:
+        raise ValueError("the query has no WHERE or ASK group to bind values in")
+    names = sorted(terms)
+    block = (
+        f" VALUES ({' '.join('?' + n for n in names)}) "
+        f"{{ ({' '.join(sparql_term(terms[n]) for n in names)}) }}"
+    )
+    return sparql[: match.end()] + block + sparql[match.end() :]
+
+
 @dataclass(frozen=True)
 class Parameter:
     """A typed parameter of a saved query; its value binds the variable of the same name."""

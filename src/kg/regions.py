@@ -16,6 +16,7 @@ from kg.errors import InvalidInput, KGError, NotFound
 from kg.paging import Paging
 from kg.queries import ParameterType, SavedQuery
 from kg.saved import SavedQueryService, Table
+from kg.strengths.answers import RegionStrengths, region_strengths
 
 #: Tag that puts a saved query on the region page.
 REGION_TAG = "region-profile"
@@ -83,6 +84,8 @@ class RegionPage:
 
     summary: RegionSummary
     sections: list[Section] = field(default_factory=list)
+    #: The region's measured technology strengths (docs/strengths.md), when it has any.
+    strengths: RegionStrengths | None = None
 
 
 def region_queries(service: SavedQueryService) -> list[SavedQuery]:
@@ -132,6 +135,9 @@ def region_page(service: SavedQueryService, code: str) -> RegionPage:
     """The region's summary and one section per region-profile query."""
     summary = region_summary(service, code)
     page = RegionPage(summary)
+    profile = region_strengths(service.store, summary.code)
+    if profile.strengths and profile.note is None:
+        page.strengths = profile
     for query in region_queries(service):
         href = f"/queries/{query.name}?region={summary.code}"
         try:

@@ -254,7 +254,23 @@ def test_region_projects_and_partners(store: EmbeddedStore) -> None:
 @covers("region-indicators-latest")
 def test_region_indicators_latest_and_first(store: EmbeddedStore) -> None:
     marche = answer(store, "region-indicators-latest", region="ITI3")
-    assert len(marche) == 5
+    # one row per indicator the region has: the five of the I4.0, EURITO R&D and arXiv sources,
+    # all arXiv preprints and the five Eurostat panel measures (SBS employment is by sector and
+    # left out: the technology profile shows it)
+    indicators = {row["indicator"].removeprefix(f"{ID}indicator/") for row in marche}
+    assert indicators == {
+        "arxiv-artificial-intelligence-count",
+        "arxiv-count",
+        "htec-emp-high-tech-sectors-pc",
+        "i40-patent-count",
+        "rd-private-eur-hab",
+        "rd-government-eur-hab",
+        "population-1-january",
+        "gdp-million-eur",
+        "gdp-pps-per-inhabitant",
+        "gdp-pps-per-inhabitant-pct-eu",
+        "employment-rate-15-64",
+    }
     business = by(marche, "indicator")[f"{ID}indicator/rd-private-eur-hab"]
     published = rd_private(code="ITI3")
     latest, first = max(published), min(published)
@@ -680,3 +696,75 @@ def test_fact_sources(store: EmbeddedStore) -> None:
         if r["resource"] == f"{ID}cluster/cluster-e-living" and "source" in r
     }
     assert f"{ID}source/clusters/clusters.csv" in e_living
+
+
+# --- measured technology strengths (graph …/graph/strengths) --------------------------------------
+
+
+@covers("top-regions-in-technology")
+def test_top_regions_in_robotics_are_ranked_by_score_and_count_each_region_once(
+    store: EmbeddedStore,
+) -> None:
+    rows = answer(store, "top-regions-in-technology", ket="ati:robotics")
+    scores = column(rows, "score")
+    assert scores == sorted(scores, reverse=True)
+    assert len(by(rows, "region_code")) == len(rows) > 200
+    assert all(len(code) == 4 for code in column(rows, "region_code"))
+    # Stuttgart: machinery (C28) location quotient far above 2, three stars
+    stuttgart = by(rows, "region_code")["DE11"]
+    assert stuttgart["stars"] == 3 and stuttgart["location_quotient"] > 2
+    assert rows.index(stuttgart) < 5
+    countries = answer(store, "top-regions-in-technology", ket="ati:robotics", level="0")
+    assert {len(code) for code in column(countries, "region_code")} == {2}
+    # the EU28 but Malta, whose manufacturing total (section C) is confidential in 2012-2014
+    assert len(countries) == 27
+    assert "MT" not in column(countries, "region_code")
+
+
+@covers("region-technology-profile")
+def test_central_macedonia_profile_lists_components_and_evidence(store: EmbeddedStore) -> None:
+    rows = answer(store, "region-technology-profile", region="EL52")
+    technologies = {row["technology"] for row in rows}
+    assert len(technologies) >= 6
+    for row in rows:
+        assert row["evidence"] >= 1
+        if row["status"] == "measured":
+            assert row["value"] is not None and 0 <= row["percentile"] <= 1
+        else:
+            assert row["value"] is None and row["percentile"] is None
+    scored = [row["score"] for row in rows if row["score"] is not None]
+    assert scored == sorted(scored, reverse=True)
+    assert set(column(rows, "published_region")) == {"EL52"}
+
+
+@covers("strong-regions-by-development-category")
+def test_strong_less_developed_regions_are_less_developed_by_the_rule(
+    store: EmbeddedStore,
+) -> None:
+    rule = {
+        row["nuts2_code"]: row
+        for row in source_rows("cohesion/cohesion_category_rule_based_nuts2.csv")
+    }
+    rows = answer(
+        store,
+        "strong-regions-by-development-category",
+        ket="ket:advanced-manufacturing-technologies",
+        min_score="0.75",
+    )
+    assert rows
+    for row in rows:
+        assert rule[row["region_code"]]["category_2021_2027_rule"] == "less_developed"
+        assert row["score"] >= 0.75
+        assert float(row["gdp_pps_pct_eu"]) < 75
+    earlier = answer(
+        store,
+        "strong-regions-by-development-category",
+        ket="ket:advanced-manufacturing-technologies",
+        development_category="more-developed",
+        period="2014-2020",
+        min_score="0.9",
+    )
+    assert earlier
+    assert all(
+        rule[row["region_code"]]["category_2014_2020_rule"] == "more_developed" for row in earlier
+    )

@@ -105,7 +105,8 @@ def test_the_region_page_gathers_the_regions_questions(
     page.get_by_role("heading", name="Marche (ITI3)").wait_for()
     assert page.url.endswith("/regions/ITI3")
     sections = page.locator("section.region-section h2").all_inner_texts()
-    assert "What are a region's smart specialisation (S3) priorities?" in sections[0]
+    assert sections[0].startswith("Technology profile")
+    assert "What are a region's smart specialisation (S3) priorities?" in sections[1]
     clusters = page.locator("#region-clusters table tbody tr")
     assert clusters.count() == MARCHE_CLUSTERS
     # Indicator values over time, as a chart.

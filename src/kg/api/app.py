@@ -11,7 +11,17 @@ from fastapi.staticfiles import StaticFiles
 
 from kg import __version__
 from kg.api.problems import install_problem_handlers
-from kg.api.routes import collections, health, home, meta, queries, regions, resources, sparql
+from kg.api.routes import (
+    collections,
+    health,
+    home,
+    meta,
+    queries,
+    regions,
+    resources,
+    sparql,
+    strengths,
+)
 from kg.api.routes import search as search_routes
 from kg.config import Settings
 from kg.queries import Catalogue
@@ -70,4 +80,5 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     queries.add_saved_query_routes(app, catalogue)
     app.include_router(regions.router)
     app.include_router(search_routes.router)
+    app.include_router(strengths.router)
     return app

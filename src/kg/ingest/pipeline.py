@@ -23,7 +23,7 @@ from kg.ingest.provenance import IngestFacts, SourceDescription, UsedFile, descr
 from kg.ingest.quarantine import QuarantinedRecord, write_quarantine
 from kg.ingest.readers import file_format, require_file
 from kg.ingest.records import MappingContext, Record
-from kg.store import Store
+from kg.store import NTriples, Store
 from kg.validation import ReferenceLookup, ShapeValidator, scheme_lookup_from_graph
 
 #: Called with (records done, records total) while validating.
@@ -117,9 +117,26 @@ def default_mapping_for(path: Path) -> str:
 
 def store_lookup(store: Store, exclude_graph: str) -> ReferenceLookup:
     """Answer reference look-ups (types, concept schemes) from the store, ignoring the graph
-    being replaced so a record cannot lean on the stale copy of itself."""
+    being replaced so a record cannot lean on the stale copy of itself.
+
+    Answers are remembered for the lookup's life (one ingest, during which the other graphs do
+    not change): batches of a source refer to the same regions and code lists over and over."""
+    known: dict[URIRef, list[tuple[URIRef, URIRef, URIRef]]] = {}
 
     def lookup(iris: set[URIRef]) -> Graph:
+        missing = {iri for iri in iris if iri not in known}
+        if missing:
+            for iri in missing:
+                known[iri] = []
+            for s, p, o in _query_types_and_schemes(missing):
+                known[URIRef(str(s))].append((URIRef(str(s)), URIRef(str(p)), URIRef(str(o))))
+        graph = Graph()
+        for iri in iris:
+            for triple in known[iri]:
+                graph.add(triple)
+        return graph
+
+    def _query_types_and_schemes(iris: set[URIRef]) -> Graph:
         graph = Graph()
         # Only well-formed IRIs can be in the store; a malformed one (a CSV code with a space, say)
         # is left for the shapes to report. Chunks keep each query small.
@@ -198,7 +215,9 @@ def ingest_file(
     )
     records = list(mapping(context))
 
-    loaded = Graph()
+    # Loaded records as N-Triples lines: the same text the validation workers get, and the
+    # store's input (an rdflib graph of the loaded records cost seconds for large sources).
+    loaded: dict[str, None] = {}
     quarantined: list[QuarantinedRecord] = []
     loaded_count = 0
     remap_counts = {"remapped": 0, "unresolved": 0}
@@ -210,17 +229,21 @@ def ingest_file(
     done = len(records) - len(mappable)
     if progress:
         progress(done, len(records))
-    for start in range(0, len(mappable), batch_size):
-        batch = mappable[start : start + batch_size]
-        reports = validator.validate_records(batch, lookup)
-        for record, validation in zip(batch, reports, strict=True):
+    batches = [
+        mappable[start : start + batch_size] for start in range(0, len(mappable), batch_size)
+    ]
+    texts = [[NTriples.of(record.graph) for record in batch] for batch in batches]
+    validated = validator.validate_batches(
+        batches, lookup, workers=settings.validation_workers, texts=texts
+    )
+    for batch, batch_texts, reports in zip(batches, texts, validated, strict=True):
+        for record, text, validation in zip(batch, batch_texts, reports, strict=True):
             if validation.conforms:
                 warning_notes.extend((record.key, w.plain()) for w in validation.warnings)
                 loaded_count += 1
                 if record.region_remap:
                     remap_counts[record.region_remap] += 1
-                for triple in record.graph:
-                    loaded.add(triple)
+                loaded.update(dict.fromkeys(text.splitlines()))
                 # its triples now live in `loaded`; drop the record's copy (halves peak memory)
                 record.graph = Graph()
             else:
@@ -258,7 +281,10 @@ def ingest_file(
         metadata = describe_ingest(graph_iri, f"{settings.base_iri}catalog", source, facts)
         write_quarantine(quarantine_file, source.name, quarantined)
         store.replace_graph(
-            graph_iri, loaded, metadata=metadata, metadata_graph=settings.meta_graph
+            graph_iri,
+            NTriples("\n".join(loaded)),
+            metadata=metadata,
+            metadata_graph=settings.meta_graph,
         )
     report = IngestReport(
         source=source.name,

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from kg.config import Settings
 from kg.errors import StoreUnavailable
-from kg.store.base import QueryResult, RdfSerialization, ResultFormat, Store
+from kg.store.base import NTriples, QueryResult, RdfSerialization, ResultFormat, Store
 from kg.store.embedded import EmbeddedStore
 
 __all__ = [
     "EmbeddedStore",
+    "NTriples",
     "QueryResult",
     "RdfSerialization",
     "ResultFormat",

@@ -10,7 +10,7 @@ import csv
 import io
 import json
 from abc import ABC, abstractmethod
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, ClassVar
@@ -20,6 +20,44 @@ from rdflib.term import BNode, Identifier, Node
 
 if TYPE_CHECKING:
     from kg.store.runner import QueryRunner
+
+
+class NTriples(str):
+    """RDF as N-Triples text, one triple per line: what large computed graphs are written as."""
+
+    __slots__ = ()
+
+    @classmethod
+    def of(cls, triples: Iterable[tuple[Node, Node, Node]]) -> NTriples:
+        """N-Triples of rdflib-term triples.
+
+        >>> from rdflib import URIRef, Literal
+        >>> triple = (URIRef("http://x/s"), URIRef("http://x/p"), Literal("a", lang="en"))
+        >>> print(NTriples.of([triple]))
+        <http://x/s> <http://x/p> "a"@en .
+        """
+        return cls("\n".join(f"{_nt(s)} {_nt(p)} {_nt(o)} ." for s, p, o in triples))
+
+
+def _nt(term: Node) -> str:
+    if isinstance(term, URIRef):
+        return f"<{term}>"
+    if isinstance(term, Literal):
+        text = (
+            str(term)
+            .replace("\\", "\\\\")
+            .replace('"', '\\"')
+            .replace("\n", "\\n")
+            .replace("\r", "\\r")
+        )
+        if term.language:
+            return f'"{text}"@{term.language}'
+        if term.datatype:
+            return f'"{text}"^^<{term.datatype}>'
+        return f'"{text}"'
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    raise TypeError(f"cannot write {term!r} as N-Triples")
 
 
 class ResultFormat(StrEnum):
@@ -143,12 +181,13 @@ class Store(ABC):
     def replace_graph(
         self,
         graph_iri: str,
-        data: Graph,
+        data: Graph | NTriples,
         *,
         metadata: Graph | None = None,
         metadata_graph: str | None = None,
     ) -> None:
-        """Atomically replace the named graph ``graph_iri`` with ``data``.
+        """Atomically replace the named graph ``graph_iri`` with ``data`` (an rdflib graph, or
+        N-Triples text for large computed graphs, which rdflib takes seconds to build).
 
         When ``metadata`` is given, the statements in ``metadata_graph`` whose subject is
         ``graph_iri`` or one of its ``#`` fragments are replaced by ``metadata`` in the same step,

@@ -12,7 +12,7 @@ from rdflib.term import Identifier
 
 from kg.errors import InvalidInput, InvalidQuery, StoreUnavailable
 from kg.namespaces import PREFIXES
-from kg.store.base import QueryResult, RdfSerialization, Store
+from kg.store.base import NTriples, QueryResult, RdfSerialization, Store
 from kg.store.runner import InProcessRunner, QueryRunner, WorkerPoolRunner
 from kg.store.terms import to_oxigraph, to_rdflib
 
@@ -101,7 +101,7 @@ class EmbeddedStore(Store):
     def replace_graph(
         self,
         graph_iri: str,
-        data: Graph,
+        data: Graph | NTriples,
         *,
         metadata: Graph | None = None,
         metadata_graph: str | None = None,
@@ -177,8 +177,10 @@ class EmbeddedStore(Store):
         del self._store
 
 
-def insert_data(graph_iri: str, data: Graph) -> str:
+def insert_data(graph_iri: str, data: Graph | NTriples) -> str:
     """An ``INSERT DATA`` operation for ``data`` (N-Triples lines are valid SPARQL triples)."""
+    if isinstance(data, NTriples):
+        return f"INSERT DATA {{ GRAPH <{graph_iri}> {{\n{data}\n}} }}"
     try:
         triples = data.serialize(format="nt", encoding="utf-8").decode("utf-8")
     except Exception as exc:  # rdflib raises a bare Exception for IRIs it cannot write

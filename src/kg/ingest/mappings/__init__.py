@@ -11,10 +11,14 @@ from kg.ingest.records import RecordMapping
 #: (module, function); imported on first use.
 MAPPINGS: dict[str, tuple[str, str]] = {
     "clusters": ("kg.ingest.mappings.clusters", "map_clusters"),
+    "development-categories": ("kg.ingest.mappings.cohesion", "map_development_categories"),
     "euroscivoc": ("kg.ingest.mappings.euroscivoc", "map_euroscivoc"),
     "indicator-arxiv": ("kg.ingest.mappings.indicators", "map_arxiv_counts"),
     "indicator-eurostat-rd": ("kg.ingest.mappings.indicators", "map_eurostat_rd"),
     "indicator-i40": ("kg.ingest.mappings.indicators", "map_i40_readiness"),
+    "indicator-regional-panel": ("kg.ingest.mappings.indicators", "map_regional_panel"),
+    "sbs-employment": ("kg.ingest.mappings.sbs", "map_sbs_employment"),
+    "technology-tables": ("kg.ingest.mappings.technology_tables", "map_technology_tables"),
     "nace": ("kg.ingest.mappings.nace", "map_nace"),
     "nuts": ("kg.ingest.mappings.nuts", "map_nuts"),
     "nuts-versions": ("kg.ingest.mappings.nuts", "map_nuts_versions"),

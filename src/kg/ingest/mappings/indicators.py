@@ -36,7 +36,7 @@ from kg.errors import InvalidInput
 from kg.ingest.nuts_history import Resolution, bundled_history
 from kg.ingest.readers import TABULAR_FORMATS, TableRow, read_table, require_file
 from kg.ingest.records import MappingContext, Record
-from kg.namespaces import CKG, NUTS, QB, SDMX_ATTRIBUTE, SDMX_DIMENSION, SDMX_MEASURE
+from kg.namespaces import CKG, NACE, NUTS, QB, SDMX_ATTRIBUTE, SDMX_DIMENSION, SDMX_MEASURE
 
 CC_BY_4 = "https://creativecommons.org/licenses/by/4.0/"
 MIT = "https://opensource.org/licenses/MIT"
@@ -69,6 +69,13 @@ class DataSetSpec:
     #: Which NUTS version the source's codes are in, and what the mapping does about it.
     nuts_note: str
     citation: str | None = None
+    #: Dimensions besides region, year and indicator (e.g. ``ckg:economicActivity`` for data by
+    #: NACE sector), named in the data set's structure definition.
+    extra_dimensions: tuple[URIRef, ...] = ()
+    #: Attributes besides the unit (e.g. ``ckg:observationFlag``).
+    extra_attributes: tuple[URIRef, ...] = ()
+    #: The years loaded (first, last), when a source is loaded for a window only.
+    years: tuple[int, int] | None = None
 
 
 # --- Industry 4.0 readiness database -----------------------------------------------------------
@@ -221,8 +228,134 @@ EURITO_ARXIV: dict[str, tuple[DataSetSpec, IndicatorSpec]] = {
         ),
     ),
 }
+EURITO_ARXIV["arxiv_count"] = (
+    DataSetSpec(
+        slug="eurito-arxiv-count",
+        title="EURITO regional indicators: all preprints on arXiv",
+        publisher="Nesta (EURITO project)",
+        license=MIT,
+        publications=(EURITO_REPOSITORY,),
+        nuts_note=EURITO_ARXIV["artificial_intelligence_count"][0].nuts_note
+        + " Only the years 2016-2020 are loaded (the window of the revealed advantage).",
+        years=(2016, 2020),
+    ),
+    IndicatorSpec(
+        column="arxiv_count",
+        slug="arxiv-count",
+        label="Preprints on arXiv, all subjects (participations)",
+        definition=(
+            "Number of participations in preprints of any subject on arXiv by institutions "
+            "located in the region; the denominator of the revealed advantage of a region in "
+            "artificial intelligence preprints. Nesta EURITO (arxiv_count), experimental."
+        ),
+        unit="number of preprint participations",
+    ),
+)
 ARXIV_COLUMNS = ["year", "region_type", "region_year_spec", "region_id", "region_level"]
 ARXIV_LEVEL = "2"
+
+
+# --- Eurostat regional accounts and labour market: the denominators of intensities --------------
+
+EUROSTAT_LICENCE = "https://ec.europa.eu/eurostat/about-us/policies/copyright"
+EUCOHESION_REPOSITORY = "https://github.com/Chappuis5/EUcohesion"
+PANEL_DATASET = DataSetSpec(
+    slug="eurostat-regional-population-gdp-employment-rate",
+    title=(
+        "Population, GDP and employment rate of NUTS 2 regions and countries (Eurostat "
+        "demo_r_d2jan, nama_10r_2gdp, tgs00007)"
+    ),
+    publisher="Eurostat",
+    license=EUROSTAT_LICENCE,
+    publications=(
+        "https://ec.europa.eu/eurostat/databrowser/view/demo_r_d2jan/default/table",
+        "https://ec.europa.eu/eurostat/databrowser/view/nama_10r_2gdp/default/table",
+        "https://ec.europa.eu/eurostat/databrowser/view/tgs00007/default/table",
+        EUCOHESION_REPOSITORY,
+    ),
+    citation=(
+        "Source: Eurostat (demo_r_d2jan, nama_10r_2gdp, tgs00007), downloaded through the "
+        "Eurostat SDMX API by the pipeline of GitHub Chappuis5/EUcohesion (commit 8747b9a, "
+        "February 2026) and merged into one panel by ClusterKG without imputation."
+    ),
+    nuts_note=(
+        "Regions are countries and NUTS 2 regions in the codes of Eurostat's current delivery: "
+        "mostly NUTS 2024 (NL35, NL36, PT19-PT1D), population also NUTS 2021 codes for earlier "
+        "years (NL31, NL33, PT16-PT18). Codes are read in NUTS 2021, else in the newest version "
+        "that has them. Only the countries of the EU28 and the years 2016-2020 (the windows of "
+        "the strength model's intensities) are loaded; other rows are counted here."
+    ),
+    extra_attributes=(CKG.observationFlag,),
+)
+PANEL_INDICATORS = (
+    IndicatorSpec(
+        column="population_1jan",
+        slug="population-1-january",
+        label="Population on 1 January",
+        definition=(
+            "Population on 1 January, both sexes, all ages (Eurostat demo_r_d2jan, unit NR); "
+            "NUTS 2 regions only."
+        ),
+        unit="persons",
+    ),
+    IndicatorSpec(
+        column="gdp_mio_eur",
+        slug="gdp-million-eur",
+        label="Gross domestic product (million euro)",
+        definition=(
+            "Gross domestic product at current market prices, million euro (Eurostat "
+            "nama_10r_2gdp, unit MIO_EUR)."
+        ),
+        unit="million EUR",
+    ),
+    IndicatorSpec(
+        column="gdp_pps_eu27_2020_per_hab",
+        slug="gdp-pps-per-inhabitant",
+        label="GDP per inhabitant in purchasing power standards",
+        definition=(
+            "Gross domestic product per inhabitant in purchasing power standards based on the "
+            "EU27 (from 2020) (Eurostat nama_10r_2gdp, unit PPS_EU27_2020_HAB)."
+        ),
+        unit="PPS per inhabitant",
+    ),
+    IndicatorSpec(
+        column="gdp_pps_hab_pct_eu27_2020",
+        slug="gdp-pps-per-inhabitant-pct-eu",
+        label="GDP per inhabitant in PPS, % of the EU average",
+        definition=(
+            "Gross domestic product per inhabitant in purchasing power standards, in percent of "
+            "the EU27 (from 2020) average (Eurostat nama_10r_2gdp, unit PPS_HAB_EU27_2020; the "
+            "measure of tgs00006). Eurostat rounds it to whole percent."
+        ),
+        unit="percentage of the EU27 average",
+    ),
+    IndicatorSpec(
+        column="employment_rate_15_64_pct",
+        slug="employment-rate-15-64",
+        label="Employment rate, 15-64 years",
+        definition=(
+            "Employed persons aged 15-64 as a percentage of the population of the same age, "
+            "both sexes (Eurostat tgs00007, from the labour force survey)."
+        ),
+        unit="percentage of the population aged 15-64",
+    ),
+)
+PANEL_FLAGS = {
+    "gdp_mio_eur": "gdp_mio_eur_flag",
+    "employment_rate_15_64_pct": "employment_rate_flag",
+}
+PANEL_KEY = ["geo", "nuts_level", "year"]
+#: The years loaded: those the strength model's intensities divide by (patents 2016-2018,
+#: preprints 2016-2020) and the structural variables read (2016-2020).
+PANEL_YEARS = range(2016, 2021)
+#: Codes of the panel are read in this version first (see the data set's note).
+PANEL_NUTS_VERSION = 2021
+#: The EU28 of the 2014 data the strength model compares against (the panel's other countries
+#: are EFTA and candidate countries).
+EU28 = frozenset(
+    {"AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "EL", "ES", "FI", "FR", "HR", "HU"}
+    | {"IE", "IT", "LT", "LU", "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK", "UK"}
+)
 
 
 # --- Mappings -----------------------------------------------------------------------------------
@@ -308,6 +441,9 @@ def map_arxiv_counts(context: MappingContext) -> Iterator[Record]:
         if problem is None and level != ARXIV_LEVEL:
             cube.tally["rows of other NUTS levels"] += 1
             continue
+        if problem is None and dataset.years and not _in_years(row["year"], dataset.years):
+            cube.tally[f"rows of years outside {dataset.years[0]}-{dataset.years[1]}"] += 1
+            continue
         problem = (
             problem
             or _row_problem(row, "region_id", "year")
@@ -335,6 +471,46 @@ def map_arxiv_counts(context: MappingContext) -> Iterator[Record]:
     yield cube.dataset_record()
 
 
+def map_regional_panel(context: MappingContext) -> Iterator[Record]:
+    """One observation per value of :data:`PANEL_INDICATORS` for the countries and NUTS 2
+    regions of the EU28 in :data:`PANEL_YEARS` (other rows are counted on the data set)."""
+    cube = _Cube(context, PANEL_DATASET, PANEL_INDICATORS)
+    yield from cube.indicator_records()
+    columns = [spec.column for spec in PANEL_INDICATORS]
+    relevant = [*PANEL_KEY, *columns, *PANEL_FLAGS.values()]
+    for row in read_table(context.source_file, relevant):
+        raw = {name: row[name] for name in relevant if name in row}
+        problem = row.problem or _row_problem(row, "geo", "year")
+        if problem:
+            yield cube.problem(row.line, raw, problem)
+            continue
+        level, year = row["nuts_level"].strip(), int(row["year"])
+        if level not in ("0", "2"):
+            cube.tally["rows of NUTS 1 regions"] += 1
+            continue
+        if row["geo"].strip()[:2] not in EU28:
+            cube.tally["rows of countries outside the EU28"] += 1
+            continue
+        if year not in PANEL_YEARS:
+            cube.tally["rows of years outside 2016-2020"] += 1
+            continue
+        for spec in PANEL_INDICATORS:
+            flag_column = PANEL_FLAGS.get(spec.column)
+            record = cube.observation(
+                spec,
+                row["geo"],
+                row["year"],
+                row[spec.column],
+                declared_version=PANEL_NUTS_VERSION,
+                line=row.line,
+                raw={name: row[name] for name in (*PANEL_KEY, spec.column)},
+                flag=(row[flag_column].strip() or None) if flag_column else None,
+            )
+            if record is not None:
+                yield record
+    yield cube.dataset_record()
+
+
 # --- The cube: data set, indicators, observations ------------------------------------------------
 
 
@@ -355,6 +531,9 @@ class _Cube:
         self._resolve: Callable[[str, int | None], Resolution] = cache(history.resolve)
         #: What gave no observation, by kind ("empty cells", "non-numeric cells", …).
         self.tally: Counter[str] = Counter()
+        #: Further facts about the loaded observations (e.g. how many come from an earlier
+        #: year), each written as an editorial note on the data set.
+        self.loaded_tally: Counter[str] = Counter()
 
     def indicator_records(self) -> Iterator[Record]:
         for spec in self.specs:
@@ -389,12 +568,49 @@ class _Cube:
         note = f"No observation was made of: {skipped}." if skipped else None
         if note:
             graph.add((node, SKOS.editorialNote, Literal(note, lang="en")))
+        if self.loaded_tally:
+            facts = ", ".join(
+                f"{count} {kind}" for kind, count in sorted(self.loaded_tally.items())
+            )
+            graph.add(
+                (node, SKOS.editorialNote, Literal(f"Of the observations: {facts}.", lang="en"))
+            )
+        self._describe_structure(graph)
         return Record(
             key=f"dataset {spec.slug}",
             graph=graph,
             raw={"file": self.context.source_file.name, "not_loaded": dict(self.tally)},
             location=self.context.source_file.name,
         )
+
+    def _describe_structure(self, graph: Graph) -> None:
+        """The data set's ``qb:DataStructureDefinition``: which properties are its dimensions,
+        measure and attributes, so a Data Cube client can read the observations without ours."""
+        structure = self.context.mint("structure", self.spec.slug)
+        graph.add((self.dataset, QB.structure, structure))
+        graph.add((structure, RDF.type, QB.DataStructureDefinition))
+        graph.add((structure, RDFS.label, Literal(f"Structure of {self.spec.title}", lang="en")))
+        dimensions = (
+            SDMX_DIMENSION.refArea,
+            SDMX_DIMENSION.refPeriod,
+            CKG.indicator,
+            *self.spec.extra_dimensions,
+        )
+        components = [
+            *((QB.dimension, dimension) for dimension in dimensions),
+            (QB.measure, SDMX_MEASURE.obsValue),
+            (QB.attribute, SDMX_ATTRIBUTE.unitMeasure),
+            *((QB.attribute, attribute) for attribute in self.spec.extra_attributes),
+        ]
+        for order, (kind, prop) in enumerate(components, start=1):
+            # Components are named by the structure and their place in it (no blank nodes:
+            # identical input gives identical IRIs).
+            component = URIRef(f"{structure}#component-{order}")
+            graph.add((structure, QB.component, component))
+            graph.add((component, RDF.type, QB.ComponentSpecification))
+            graph.add((component, kind, prop))
+            if kind == QB.dimension:
+                graph.add((component, QB.order, Literal(order)))
 
     def problem(self, line: int, raw: Mapping[str, str], problem: str) -> Record:
         key = f"line {line}"
@@ -410,8 +626,13 @@ class _Cube:
         declared_version: int,
         line: int,
         raw: Mapping[str, str],
+        activity: str | None = None,
+        flag: str | None = None,
     ) -> Record | None:
-        """The observation of one cell, or None (counted) if the cell holds no number."""
+        """The observation of one cell, or None (counted) if the cell holds no number.
+
+        ``activity`` is a NACE Rev. 2 code (``C26``) for data by sector; ``flag`` the
+        publisher's flag of the value (Eurostat's ``b``, ``p``, ``u``…), kept as published."""
         value = decimal_lexical(text)
         if value is None:
             self.tally["empty cells" if not text.strip() else "non-numeric cells"] += 1
@@ -422,7 +643,8 @@ class _Cube:
             # data set (and in the README), not quarantined as if they were broken.
             self.tally["values of EU and euro-area aggregates (not regions)"] += 1
             return None
-        node = self.context.mint("observation", f"{spec.slug} {code} {year}")
+        sector = f" {activity}" if activity else ""
+        node = self.context.mint("observation", f"{spec.slug}{sector} {code} {year}")
         resolution = self._resolve(code, nearest_version(declared_version, self.versions))
         graph = Graph()
         graph.add((node, RDF.type, QB.Observation))
@@ -434,10 +656,14 @@ class _Cube:
         graph.add((node, SDMX_ATTRIBUTE.unitMeasure, Literal(spec.unit, lang="en")))
         for current in resolution.current:
             graph.add((node, CKG.currentRegion, NUTS[current]))
+        if activity:
+            graph.add((node, CKG.economicActivity, nace_iri(activity)))
+        if flag:
+            graph.add((node, CKG.observationFlag, Literal(flag)))
         graph.add((node, DCTERMS.source, self.context.source_document))
         location = f"line {line}, column {spec.column}"
         return Record(
-            key=f"{spec.slug} {code} {year} ({location})",
+            key=f"{spec.slug}{sector} {code} {year} ({location})",
             graph=graph,
             raw=dict(raw),
             location=location,
@@ -477,6 +703,25 @@ def decimal_lexical(text: str) -> str | None:
     return None
 
 
+_EUROSTAT_NACE = re.compile(r"([A-U])([0-9]{2,4})?")
+
+
+def nace_iri(eurostat_code: str) -> URIRef:
+    """The NACE Rev. 2 IRI of a code as Eurostat's tables write it (section letter, then the
+    digits without dots): ``C26`` is division 26, ``G451`` group 45.1, ``C`` section C.
+
+    >>> str(nace_iri("C26"))
+    'http://data.europa.eu/ux2/nace2/26'
+    >>> str(nace_iri("G451")), str(nace_iri("C"))
+    ('http://data.europa.eu/ux2/nace2/451', 'http://data.europa.eu/ux2/nace2/C')
+    """
+    match = _EUROSTAT_NACE.fullmatch(eurostat_code.strip())
+    if match is None:
+        raise ValueError(f"{eurostat_code!r} is not a NACE Rev. 2 code as Eurostat writes it")
+    section, digits = match.groups()
+    return NACE[digits or section]
+
+
 def nearest_version(declared: int, versions: Sequence[int]) -> int:
     """The known NUTS version nearest to the one a source declares (the older one on a tie).
 
@@ -486,6 +731,13 @@ def nearest_version(declared: int, versions: Sequence[int]) -> int:
     2016
     """
     return min(versions, key=lambda version: (abs(version - declared), version))
+
+
+def _in_years(text: str, years: tuple[int, int]) -> bool:
+    """Whether a year cell lies in ``years`` (a cell that is not a year is left to the row's
+    checks, which quarantine it)."""
+    text = text.strip()
+    return not _YEAR.fullmatch(text) or years[0] <= int(text) <= years[1]
 
 
 def _row_problem(row: TableRow, region: str, year: str) -> str | None:

@@ -1,0 +1,695 @@
+"""Technology strengths of regions computed from the graph and written back as resources.
+
+Reads, with SPARQL through the :class:`~kg.store.Store` interface (so records a data steward
+ingests count like the bundled ones):
+
+- the sector → technology and indicator → technology tables (``ckg:SectorTechnologyMapping``,
+  ``ckg:IndicatorTechnologyMapping``, source ``technology-mappings``);
+- employment observations by region and NACE sector (indicator ``sbs-persons-employed``);
+- count observations (the indicators the indicator table maps to a technology with role
+  ``measure``) and their bases (all arXiv preprints; population);
+- which current NUTS region(s) each published code became (``ckg:currentRegion``).
+
+Writes one ``ckg:TechnologyStrength`` per region and technology with data: its score, stars,
+components (each a ``ckg:StrengthComponent`` with its value, percentile, status and the numbers
+it rests on) and ``prov:wasDerivedFrom`` links to every observation used. The arithmetic is in
+:mod:`kg.strengths.model`; the method in ``docs/strengths.md``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+
+from rdflib import Literal, URIRef
+from rdflib.namespace import PROV, RDF, RDFS, XSD
+from rdflib.term import Identifier
+
+from kg.namespaces import CKG, CKGC, NUTS
+from kg.queries import with_values
+from kg.store import Store
+from kg.strengths.model import (
+    Component,
+    CountAdvantage,
+    EmploymentQuotient,
+    SectorWeight,
+    Stars,
+    count_advantage,
+    location_quotient,
+    percentiles,
+    score,
+    stars,
+)
+
+EMPLOYMENT_INDICATOR = "sbs-persons-employed"
+POPULATION_INDICATOR = "population-1-january"
+#: Count indicators whose base is a total of the same kind (a revealed advantage); the others
+#: are compared per inhabitant.
+COUNT_BASES = {"arxiv-artificial-intelligence-count": "arxiv-count"}
+#: Years summed for count indicators: recent years that every count source and the population
+#: cover (patents to 2018, preprints to 2021, population from 2016).
+COUNT_WINDOWS = {
+    "i40-patent-count": (2016, 2018),
+    "arxiv-artificial-intelligence-count": (2016, 2020),
+}
+DEFAULT_COUNT_WINDOW = (2016, 2018)
+#: Fewer counts than this over the window is "insufficient data", not a small strength.
+MINIMUM_COUNTS = {"i40-patent-count": 5.0, "arxiv-artificial-intelligence-count": 10.0}
+DEFAULT_MINIMUM_COUNT = 10.0
+EMPLOYMENT_WEIGHT = 1.0
+#: The denominator sections a region has published must hold at least this share of EU
+#: business-economy employment (a confidential J, 5 %, passes; a confidential C, 23 %, does not).
+MIN_TOTAL_COVERAGE = 0.9
+EMPLOYMENT_SECTIONS = ("C", "F", "G", "H", "I", "J", "L", "M", "N")
+CURRENT_NUTS_SCHEME = URIRef("http://data.europa.eu/nuts/scheme/2024")
+
+
+@dataclass
+class Observation:
+    """One value of the graph, with its IRI so an answer can point to it."""
+
+    iri: URIRef
+    value: float
+    year: int
+
+
+@dataclass
+class Unit:
+    """A published region (as the data give it) and the current region(s) it became."""
+
+    code: str
+    level: int
+    current: tuple[str, ...]
+
+
+@dataclass
+class Inputs:
+    """Everything the model needs, read from the graph once."""
+
+    sector_weights: dict[URIRef, list[SectorWeight]]
+    #: indicator slug → technology → weight (role ``measure`` rows only).
+    indicator_weights: dict[str, dict[URIRef, float]]
+    #: published code → sector (Eurostat code) → observation.
+    employment: dict[str, dict[str, Observation]]
+    #: indicator slug → published code → observations (one per year).
+    counts: dict[str, dict[str, list[Observation]]]
+    units: dict[str, Unit] = field(default_factory=dict)
+    #: The indicator IRIs by slug (for provenance).
+    indicators: dict[str, URIRef] = field(default_factory=dict)
+
+
+def read_inputs(store: Store, base_iri: str) -> Inputs:
+    """Read the tables and observations the model uses from ``store``."""
+    indicator = {slug: URIRef(f"{base_iri}indicator/{slug}") for slug in _indicator_slugs(store)}
+    sector_weights: dict[URIRef, list[SectorWeight]] = defaultdict(list)
+    for row in store.query(_SECTOR_WEIGHTS).rows:
+        sector_weights[URIRef(row["technology"])].append(
+            SectorWeight(str(row["code"]), float(str(row["weight"])))
+        )
+    indicator_weights: dict[str, dict[URIRef, float]] = defaultdict(dict)
+    for row in store.query(_INDICATOR_WEIGHTS).rows:
+        slug = str(row["indicator"]).rsplit("/", 1)[-1]
+        indicator_weights[slug][URIRef(row["technology"])] = float(str(row["weight"]))
+
+    units: dict[str, Unit] = {}
+    employment: dict[str, dict[str, Observation]] = defaultdict(dict)
+    employment_indicator = indicator.get(EMPLOYMENT_INDICATOR, _missing(base_iri))
+    for row in store.query(with_values(_EMPLOYMENT, {"indicator": employment_indicator})).rows:
+        code = _nuts_code(row["area"])
+        units.setdefault(code, _unit(code, row.get("currents")))
+        sector = _eurostat_sector(str(row["activity"]).rsplit("/", 1)[-1])
+        employment[code][sector] = _observation(row)
+
+    counts: dict[str, dict[str, list[Observation]]] = defaultdict(lambda: defaultdict(list))
+    wanted = sorted(
+        {*indicator_weights, *(COUNT_BASES[s] for s in indicator_weights if s in COUNT_BASES)}
+        | {POPULATION_INDICATOR}
+    )
+    for slug in wanted:
+        if slug not in indicator:
+            continue
+        for row in store.query(with_values(_COUNTS, {"indicator": indicator[slug]})).rows:
+            code = _nuts_code(row["area"])
+            units.setdefault(code, _unit(code, row.get("currents")))
+            counts[slug][code].append(_observation(row))
+    return Inputs(
+        sector_weights=dict(sector_weights),
+        indicator_weights=dict(indicator_weights),
+        employment=dict(employment),
+        counts={slug: dict(by_code) for slug, by_code in counts.items()},
+        units=units,
+        indicators=indicator,
+    )
+
+
+_SECTOR_WEIGHTS = """
+SELECT ?technology ?code ?weight WHERE {
+  ?m a ckg:SectorTechnologyMapping ; ckg:technology ?technology ; skos:notation ?code ;
+     ckg:weight ?weight ; ckg:mappingRole "producer" .
+}"""
+_INDICATOR_WEIGHTS = """
+SELECT ?indicator ?technology ?weight WHERE {
+  ?m a ckg:IndicatorTechnologyMapping ; ckg:mappedIndicator ?indicator ;
+     ckg:technology ?technology ; ckg:weight ?weight ; ckg:mappingRole "measure" .
+}"""
+_EMPLOYMENT = """
+SELECT ?obs ?area ?activity ?year ?value (GROUP_CONCAT(STR(?current)) AS ?currents) WHERE {
+  ?obs ckg:indicator ?indicator ; sdmx-dimension:refArea ?area ;
+       ckg:economicActivity ?activity ; sdmx-dimension:refPeriod ?year ;
+       sdmx-measure:obsValue ?value .
+  OPTIONAL { ?obs ckg:currentRegion ?current }
+} GROUP BY ?obs ?area ?activity ?year ?value"""
+_COUNTS = """
+SELECT ?obs ?area ?year ?value (GROUP_CONCAT(STR(?current)) AS ?currents) WHERE {
+  ?obs ckg:indicator ?indicator ; sdmx-dimension:refArea ?area ;
+       sdmx-dimension:refPeriod ?year ; sdmx-measure:obsValue ?value .
+  OPTIONAL { ?obs ckg:currentRegion ?current }
+} GROUP BY ?obs ?area ?year ?value"""
+
+
+@dataclass
+class StrengthRecord:
+    """A computed strength before it becomes RDF."""
+
+    region: str
+    level: int
+    technology: URIRef
+    components: list[Component]
+    evidence: list[URIRef]
+    stars: Stars | None
+    score: float | None
+
+
+def compute_strengths(inputs: Inputs) -> list[StrengthRecord]:
+    """Every region × technology with data, in a stable order (region, technology)."""
+    technologies = sorted(
+        set(inputs.sector_weights)
+        | {t for weights in inputs.indicator_weights.values() for t in weights}
+    )
+    # (region, technology) → component key → candidates from the published units that report
+    # for the region: (exact, unit code, level, component, evidence, stars).
+    candidates: dict[tuple[str, URIRef], dict[str, list[_Candidate]]] = defaultdict(
+        lambda: defaultdict(list)
+    )
+    for technology in technologies:
+        weights = inputs.sector_weights.get(technology, [])
+        if weights:
+            for unit, component, evidence, star in _employment_components(inputs, weights):
+                for region, exact in _targets(unit):
+                    candidates[(region, technology)][component.kind].append(
+                        _Candidate(exact, unit, component, evidence, star)
+                    )
+        for slug, by_technology in sorted(inputs.indicator_weights.items()):
+            if technology not in by_technology:
+                continue
+            for unit, component, evidence in _count_components(
+                inputs, slug, by_technology[technology]
+            ):
+                for region, exact in _targets(unit):
+                    candidates[(region, technology)][f"{component.kind} {slug}"].append(
+                        _Candidate(exact, unit, component, evidence, None)
+                    )
+    records = []
+    for (region, technology), by_key in sorted(candidates.items()):
+        chosen = [c for key in sorted(by_key) if (c := _choose(by_key[key])) is not None]
+        if not chosen:
+            continue
+        components = [c.component if c.exact else _as_fallback(c, region) for c in chosen]
+        evidence = sorted({iri for c in chosen for iri in c.evidence})
+        star = next((c.stars for c in chosen if c.stars is not None), None)
+        records.append(
+            StrengthRecord(
+                region=region,
+                level=chosen[0].unit.level,
+                technology=technology,
+                components=components,
+                evidence=evidence,
+                stars=star,
+                score=score(components),
+            )
+        )
+    return records
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    """A component a published unit offers for a current region."""
+
+    #: The unit is the region (same or recoded code), not a predecessor it was split from.
+    exact: bool
+    unit: Unit
+    component: Component
+    evidence: list[URIRef]
+    stars: Stars | None
+
+
+def _as_fallback(candidate: _Candidate, region: str) -> Component:
+    """The component of a predecessor region, saying so in words."""
+    unit = candidate.unit
+    others = ", ".join(code for code in unit.current if code != region)
+    note = (
+        f"{region} was part of {unit.code} (NUTS 2013 or older), which has since been split "
+        f"(into {region} and {others}); the data are published for {unit.code} as a whole and "
+        f"cannot be apportioned, so {unit.code}'s figure is shown"
+    )
+    details = dict(candidate.component.details)
+    details["fallback"] = note
+    return replace(candidate.component, details=details)
+
+
+def _choose(candidates: list[_Candidate]) -> _Candidate | None:
+    """The region's own figure when it has one; else the figure of the one region it was split
+    from (a stated fallback); none when it was formed from parts of several (the data cannot
+    apportion them: unknown, not a guess)."""
+    exact = [c for c in candidates if c.exact]
+    if exact:
+        return exact[0]
+    return candidates[0] if len(candidates) == 1 else None
+
+
+def _targets(unit: Unit) -> list[tuple[str, bool]]:
+    """The current regions a published unit's figures may be reported for, and whether the unit
+    is exactly that region (True) or a region it was split from (False)."""
+    if len(unit.current) == 1:
+        return [(unit.current[0], True)]
+    if not unit.current:
+        return [(unit.code, True)]
+    return [(code, False) for code in unit.current]
+
+
+def _employment_components(
+    inputs: Inputs, weights: list[SectorWeight]
+) -> Iterable[tuple[Unit, Component, list[URIRef], Stars | None]]:
+    """The employment-specialisation component of every unit, by level."""
+    for level in (0, 2):
+        units = [
+            code
+            for code in sorted(inputs.employment)
+            if inputs.units[code].level == level and _is_region(code)
+        ]
+        countries = [code for code in sorted(inputs.employment) if inputs.units[code].level == 0]
+        reference = _sum_sectors(inputs, countries)
+        reference_total = sum(reference.get(s, 0.0) for s in EMPLOYMENT_SECTIONS)
+        quotients: dict[str, EmploymentQuotient] = {}
+        totals_known: set[str] = set()
+        for code in units:
+            region = {s: o.value for s, o in inputs.employment[code].items()}
+            total, reference_part = _known_sections_total(region, reference, reference_total)
+            if total is not None:
+                totals_known.add(code)
+            quotient = location_quotient(region, total, reference, reference_part, weights)
+            if quotient is not None:
+                quotients[code] = quotient
+        ranks = percentiles({code: q.location_quotient for code, q in quotients.items()})
+        star_of = stars(quotients)
+        for code in units:
+            unit = inputs.units[code]
+            observations = inputs.employment[code]
+            used = [observations[w.sector] for w in weights if w.sector in observations]
+            sections = [observations[s] for s in EMPLOYMENT_SECTIONS if s in observations]
+            evidence = [o.iri for o in (*used, *sections)]
+            quotient = quotients.get(code)
+            details: dict[str, object] = {
+                "published_region": code,
+                "years": sorted({o.year for o in (*used, *sections)}),
+                "sectors": [w.sector for w in weights],
+            }
+            if quotient is None:
+                if not used:
+                    continue  # no figure at all: nothing to report for this unit
+                component = Component(
+                    kind="employment-specialisation",
+                    weight=EMPLOYMENT_WEIGHT,
+                    status="insufficient data",
+                    details={
+                        **details,
+                        "reason": _missing_reason(
+                            observations, weights, total_known=code in totals_known
+                        ),
+                    },
+                )
+                yield unit, component, evidence, None
+                continue
+            sections_unknown = [s for s in EMPLOYMENT_SECTIONS if s not in observations]
+            details.update(
+                technology_employment=quotient.technology_employment,
+                region_employment=quotient.region_employment,
+                reference_share=quotient.reference_share,
+                sectors_used=list(quotient.sectors_used),
+                sectors_unknown=[*quotient.sectors_unknown, *sections_unknown],
+                coverage=quotient.coverage,
+                regions_compared=len(quotients),
+            )
+            component = Component(
+                kind="employment-specialisation",
+                weight=EMPLOYMENT_WEIGHT,
+                value=round(quotient.location_quotient, 6),
+                percentile=round(ranks[code], 6),
+                details=details,
+            )
+            yield unit, component, evidence, star_of[code]
+
+
+def _count_components(
+    inputs: Inputs, slug: str, weight: float
+) -> Iterable[tuple[Unit, Component, list[URIRef]]]:
+    """The component of one count indicator for every NUTS 2 unit that has it."""
+    first, last = COUNT_WINDOWS.get(slug, DEFAULT_COUNT_WINDOW)
+    base_slug = COUNT_BASES.get(slug, POPULATION_INDICATOR)
+    by_code = inputs.counts.get(slug, {})
+    bases = inputs.counts.get(base_slug, {})
+    population = inputs.counts.get(POPULATION_INDICATOR, {})
+    minimum = MINIMUM_COUNTS.get(slug, DEFAULT_MINIMUM_COUNT)
+
+    def window(observations: list[Observation]) -> list[Observation]:
+        return [o for o in observations if first <= o.year <= last]
+
+    def total(observations: list[Observation]) -> float | None:
+        chosen = window(observations)
+        return sum(o.value for o in chosen) if chosen else None
+
+    def mean(observations: list[Observation]) -> float | None:
+        chosen = window(observations)
+        return sum(o.value for o in chosen) / len(chosen) if chosen else None
+
+    per_inhabitant = base_slug == POPULATION_INDICATOR
+    combine = mean if per_inhabitant else total
+    codes = sorted(c for c in by_code if inputs.units[c].level == 2 and _is_region(c))
+    # The reference: every unit with both numbers (the same regions on both sides of the ratio).
+    pairs = {
+        code: (total(by_code[code]), combine(bases.get(code, [])))
+        for code in codes
+        if total(by_code[code]) is not None and combine(bases.get(code, [])) is not None
+    }
+    reference_count = sum(count for count, _ in pairs.values() if count is not None)
+    reference_base = sum(base for _, base in pairs.values() if base is not None)
+    advantages: dict[str, CountAdvantage] = {}
+    for code, (count, base) in pairs.items():
+        advantage = count_advantage(
+            count,
+            base,
+            reference_count,
+            reference_base,
+            minimum_count=minimum,
+            population=mean(population.get(code, [])),
+        )
+        if advantage is not None:
+            advantages[code] = advantage
+    ranks = percentiles({code: a.advantage for code, a in advantages.items()})
+    kind = "count-specialisation" if not per_inhabitant else "count-intensity"
+    for code in codes:
+        used = window(by_code[code])
+        if not used:
+            continue
+        base_used = window(bases.get(code, []))
+        evidence = [o.iri for o in (*used, *base_used)]
+        details: dict[str, object] = {
+            "indicator": slug,
+            "base_indicator": base_slug,
+            "published_region": code,
+            "years": sorted({o.year for o in used}),
+            "count": total(used),
+            "minimum_count": minimum,
+        }
+        advantage = advantages.get(code)
+        if advantage is None:
+            reason = (
+                f"fewer than {minimum:g} counts in {first}-{last}"
+                if (total(used) or 0) < minimum
+                else f"no {base_slug} figure for {first}-{last}"
+            )
+            component = Component(
+                kind=kind,
+                weight=weight,
+                status="insufficient data",
+                details={**details, "reason": reason},
+            )
+        else:
+            details.update(
+                base=advantage.base,
+                per_million_inhabitants=advantage.per_million_inhabitants,
+                regions_compared=len(advantages),
+            )
+            component = Component(
+                kind=kind,
+                weight=weight,
+                value=round(advantage.advantage, 6),
+                percentile=round(ranks[code], 6),
+                details=details,
+            )
+        yield inputs.units[code], component, evidence
+
+
+def _missing_reason(
+    observations: Mapping[str, Observation], weights: list[SectorWeight], *, total_known: bool
+) -> str:
+    missing = [w.sector for w in weights if w.sector not in observations]
+    sections = [s for s in EMPLOYMENT_SECTIONS if s not in observations]
+    parts = []
+    if missing:
+        parts.append("no published employment in " + ", ".join(missing))
+    if sections and not total_known:
+        parts.append(
+            "the region's total is unknown: no published figure for section "
+            + ", ".join(sections)
+            + f", which leaves less than {MIN_TOTAL_COVERAGE:.0%} of EU employment"
+        )
+    return "; ".join(parts) or "the known sectors hold too little of the technology"
+
+
+def _section_total(region: Mapping[str, float]) -> float | None:
+    """A region's employment over the denominator sections; None if any is unknown."""
+    if any(region.get(s) is None for s in EMPLOYMENT_SECTIONS):
+        return None
+    return sum(region[s] for s in EMPLOYMENT_SECTIONS)
+
+
+def _known_sections_total(
+    region: Mapping[str, float], reference: Mapping[str, float], reference_total: float
+) -> tuple[float | None, float]:
+    """The region's employment over the denominator sections it has published, and the EU's
+    over the same sections (both sides of the quotient rest on the same sections). None when
+    the published sections hold less than :data:`MIN_TOTAL_COVERAGE` of EU employment: a
+    confidential manufacturing total (a quarter of the business economy) leaves it unknown."""
+    known = [s for s in EMPLOYMENT_SECTIONS if region.get(s) is not None]
+    reference_part = sum(reference.get(s, 0.0) for s in known)
+    if not known or reference_part < MIN_TOTAL_COVERAGE * reference_total:
+        return None, reference_total
+    return sum(region[s] for s in known), reference_part
+
+
+def _sum_sectors(inputs: Inputs, countries: list[str]) -> dict[str, float]:
+    """EU28 employment per sector, summed over the countries whose total is known (so the
+    sector shares and the total rest on the same countries)."""
+    complete = [
+        code
+        for code in countries
+        if _section_total({s: o.value for s, o in inputs.employment[code].items()}) is not None
+    ]
+    sums: dict[str, float] = defaultdict(float)
+    for code in complete:
+        for sector, observation in inputs.employment[code].items():
+            sums[sector] += observation.value
+    return dict(sums)
+
+
+def _is_region(code: str) -> bool:
+    """Extra-regio codes (``…ZZ``) are not regions."""
+    return not code.endswith("ZZ")
+
+
+def _indicator_slugs(store: Store) -> list[str]:
+    rows = store.query("SELECT DISTINCT ?i WHERE { ?i a ckg:Indicator }").rows
+    return [str(row["i"]).rsplit("/", 1)[-1] for row in rows]
+
+
+def _missing(base_iri: str) -> URIRef:
+    return URIRef(f"{base_iri}indicator/none")
+
+
+def _nuts_code(term: object) -> str:
+    return str(term).removeprefix(str(NUTS))
+
+
+def _unit(code: str, currents: object) -> Unit:
+    current = tuple(
+        sorted(_nuts_code(iri) for iri in str(currents or "").split() if iri.startswith(str(NUTS)))
+    )
+    level = 0 if len(code) == 2 else len(code) - 2
+    return Unit(code=code, level=level, current=current)
+
+
+def _observation(row: Mapping[str, object]) -> Observation:
+    value = row["value"]
+    year = row["year"]
+    return Observation(
+        iri=URIRef(str(row["obs"])),
+        value=float(value.toPython()),  # type: ignore[attr-defined]
+        year=int(str(year)[:4]),
+    )
+
+
+def _eurostat_sector(notation: str) -> str:
+    """Eurostat's code (``C26``) of a NACE notation (``26`` or ``26.1`` or ``C``)."""
+    digits = notation.replace(".", "")
+    if not digits[:1].isdigit():
+        return digits
+    return _SECTION_OF_DIVISION[int(digits[:2])] + digits
+
+
+def _section_ranges() -> dict[int, str]:
+    ranges = {
+        "A": (1, 3),
+        "B": (5, 9),
+        "C": (10, 33),
+        "D": (35, 35),
+        "E": (36, 39),
+        "F": (41, 43),
+        "G": (45, 47),
+        "H": (49, 53),
+        "I": (55, 56),
+        "J": (58, 63),
+        "K": (64, 66),
+        "L": (68, 68),
+        "M": (69, 75),
+        "N": (77, 82),
+        "O": (84, 84),
+        "P": (85, 85),
+        "Q": (86, 88),
+        "R": (90, 93),
+        "S": (94, 96),
+        "T": (97, 98),
+        "U": (99, 99),
+    }
+    return {d: s for s, (lo, hi) in ranges.items() for d in range(lo, hi + 1)}
+
+
+_SECTION_OF_DIVISION = _section_ranges()
+
+
+# --- RDF ------------------------------------------------------------------------------------------
+
+
+def strength_iri(base_iri: str, region: str, technology: URIRef) -> URIRef:
+    """``{base}strength/{region}/{scheme}-{technology}``, e.g. …/strength/ITI3/ket-photonics."""
+    return URIRef(f"{base_iri}strength/{region}/{technology_slug(technology)}")
+
+
+def technology_slug(technology: URIRef) -> str:
+    """``ket-photonics`` for https://w3id.org/clusterkg/ket/photonics."""
+    scheme, name = str(technology).rstrip("/").rsplit("/", 2)[-2:]
+    return f"{scheme}-{name}"
+
+
+COMPONENT_KINDS = {
+    "employment-specialisation": CKGC["employment-specialisation"],
+    "count-specialisation": CKGC["count-specialisation"],
+    "count-intensity": CKGC["count-intensity"],
+}
+
+
+class Triples(list[tuple[URIRef, URIRef, Identifier]]):
+    """Triples in the order written (an rdflib graph of 170,000 triples takes seconds to
+    build; the derivation writes them as N-Triples)."""
+
+    def add(self, triple: tuple[URIRef, URIRef, Identifier]) -> None:
+        """Append a triple (the one method of rdflib's Graph the writers below use)."""
+        self.append(triple)
+
+
+def strengths_graph(
+    records: list[StrengthRecord], base_iri: str, inputs: Inputs, activity: URIRef
+) -> Triples:
+    """The strengths as RDF: each strength, its components (``#`` fragments of its IRI) and its
+    evidence links."""
+    graph = Triples()
+    for record in records:
+        node = strength_iri(base_iri, record.region, record.technology)
+        graph.add((node, RDF.type, CKG.TechnologyStrength))
+        graph.add((node, CKG.region, NUTS[record.region]))
+        graph.add((node, CKG.technology, record.technology))
+        graph.add((node, PROV.wasGeneratedBy, activity))
+        measured = [c for c in record.components if c.percentile is not None]
+        graph.add((node, CKG.componentCount, Literal(len(measured))))
+        if record.score is not None:
+            graph.add((node, CKG.score, _decimal(record.score)))
+        if record.stars is not None:
+            graph.add((node, CKG.stars, Literal(record.stars.count)))
+        for iri in record.evidence:
+            graph.add((node, PROV.wasDerivedFrom, iri))
+        for component in record.components:
+            _add_component(graph, node, component, record.stars, inputs)
+    return graph
+
+
+def _add_component(
+    graph: Triples,
+    strength: URIRef,
+    component: Component,
+    star: Stars | None,
+    inputs: Inputs,
+) -> None:
+    details = component.details
+    suffix = component.kind
+    if "indicator" in details:
+        suffix = f"{component.kind}-{details['indicator']}"
+    node = URIRef(f"{strength}#{suffix}")
+    graph.add((strength, CKG.hasComponent, node))
+    graph.add((node, RDF.type, CKG.StrengthComponent))
+    graph.add((node, CKG.componentKind, COMPONENT_KINDS[component.kind]))
+    graph.add((node, CKG.weight, _decimal(component.weight)))
+    graph.add((node, CKG.status, Literal(component.status)))
+    published = str(details["published_region"])
+    graph.add((node, CKG.publishedRegion, NUTS[published]))
+    for year in _listed(details.get("years")):
+        graph.add((node, CKG.referenceYear, Literal(str(year), datatype=XSD.gYear)))
+    if "indicator" in details:
+        graph.add((node, CKG.measuredBy, inputs.indicators[str(details["indicator"])]))
+        graph.add((node, CKG.baseIndicator, inputs.indicators[str(details["base_indicator"])]))
+        graph.add((node, CKG.minimumCount, _decimal(float(details["minimum_count"]))))  # type: ignore[arg-type]
+        if details.get("count") is not None:
+            graph.add((node, CKG.observedCount, _decimal(float(details["count"]))))  # type: ignore[arg-type]
+    if component.value is not None:
+        graph.add((node, CKG.value, _decimal(component.value)))
+    if component.percentile is not None:
+        graph.add((node, CKG.percentile, _decimal(component.percentile)))
+    if "reason" in details:
+        graph.add((node, RDFS.comment, Literal(str(details["reason"]), lang="en")))
+    if "fallback" in details:
+        graph.add((node, CKG.fallbackNote, Literal(str(details["fallback"]), lang="en")))
+    for key, prop in (
+        ("technology_employment", CKG.technologyEmployment),
+        ("region_employment", CKG.regionEmployment),
+        ("reference_share", CKG.referenceShare),
+        ("coverage", CKG.sectorCoverage),
+        ("base", CKG.base),
+        ("per_million_inhabitants", CKG.perMillionInhabitants),
+        ("regions_compared", CKG.regionsCompared),
+    ):
+        value = details.get(key)
+        if value is None:
+            continue
+        if isinstance(value, int):
+            graph.add((node, prop, Literal(value)))
+        else:
+            graph.add((node, prop, _decimal(float(value))))  # type: ignore[arg-type]
+    for sector in _listed(details.get("sectors_unknown")):
+        graph.add((node, CKG.sectorUnknown, Literal(str(sector))))
+    if component.kind == "employment-specialisation" and star is not None:
+        graph.add((node, CKG.sizeTest, Literal(star.size)))
+        graph.add((node, CKG.specialisationTest, Literal(star.specialisation)))
+        graph.add((node, CKG.focusTest, Literal(star.focus)))
+
+
+def _listed(value: object) -> list[object]:
+    """A details entry that holds a list (or nothing)."""
+    return list(value) if isinstance(value, list | tuple) else []
+
+
+def _decimal(value: float) -> Literal:
+    """A decimal literal with at most six decimals, written the same way every run."""
+    text = f"{value:.6f}".rstrip("0").rstrip(".")
+    if "." not in text:
+        text += ".0"
+    return Literal(text, datatype=XSD.decimal)
