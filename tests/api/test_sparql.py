@@ -417,7 +417,10 @@ def test_update_needs_the_key_and_is_seen_by_the_next_query(update_server: str) 
     auth = {"Authorization": "Bearer s3cret-test-key"}
     applied = httpx.post(f"{update_server}/update", data={"update": NEW_LABEL}, headers=auth)
     assert applied.status_code == 204, applied.text
-    assert httpx.get(sparql(update_server), params=ask).json()["boolean"] is True
+    # The next query waits for the workers to copy the new snapshot into memory (seconds on the
+    # full bundled store): a generous timeout, not a speed test.
+    seen = httpx.get(sparql(update_server), params=ask, timeout=120)
+    assert seen.json()["boolean"] is True
 
     direct = httpx.post(
         f"{update_server}/update",
@@ -425,7 +428,7 @@ def test_update_needs_the_key_and_is_seen_by_the_next_query(update_server: str) 
         headers={**auth, "Content-Type": "application/sparql-update"},
     )
     assert direct.status_code == 204
-    assert httpx.get(sparql(update_server), params=ask).json()["boolean"] is False
+    assert httpx.get(sparql(update_server), params=ask, timeout=120).json()["boolean"] is False
 
 
 def test_malformed_update_is_400_and_changes_nothing(update_server: str) -> None:

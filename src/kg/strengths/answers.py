@@ -298,15 +298,20 @@ WHERE {
 """
 
 _EVIDENCE = """
-SELECT ?s ?obs ?value ?year ?area ?ilabel ?indicator ?sector ?slabel ?source
+SELECT ?s ?obs ?value ?year ?area ?indicator ?sector ?dataset
 WHERE {
-  ?s a ckg:TechnologyStrength ; ckg:region ?region ; prov:wasDerivedFrom ?obs .
+  ?s ckg:region ?region ; a ckg:TechnologyStrength ; prov:wasDerivedFrom ?obs .
   ?obs sdmx-measure:obsValue ?value ; sdmx-dimension:refPeriod ?year ;
        sdmx-dimension:refArea ?area ; ckg:indicator ?indicator ; qb:dataSet ?dataset .
-  OPTIONAL { ?indicator skos:prefLabel ?ilabel FILTER(LANGMATCHES(LANG(?ilabel), "en")) }
-  OPTIONAL { ?obs ckg:economicActivity ?sector
-             OPTIONAL { ?sector skos:prefLabel ?slabel FILTER(LANGMATCHES(LANG(?slabel), "en")) } }
-  OPTIONAL { ?dataset dct:title ?source FILTER(LANGMATCHES(LANG(?source), "en")) }
+  OPTIONAL { ?obs ckg:economicActivity ?sector }
+}
+"""
+
+#: English names of the indicators, sectors and data sets evidence refers to (a few dozen
+#: resources: asked once per answer rather than once per observation).
+_LABELS = """
+SELECT ?resource ?label WHERE {
+  ?resource skos:prefLabel|dct:title ?label FILTER(LANGMATCHES(LANG(?label), "en"))
 }
 """
 
@@ -391,22 +396,38 @@ def _strengths_of(store: Store, code: str, technology: URIRef | None) -> list[St
             component.facts["sectors_unknown"].sort()
         elif name in _FACT_NAMES:
             component.facts[_FACT_NAMES[name]] = _plain(obj)
-    for row in store.query(with_values(evidence_query, bindings)).rows:
+    evidence_rows = store.query(with_values(evidence_query, bindings)).rows
+    linked = {
+        term
+        for row in evidence_rows
+        for name in ("indicator", "sector", "dataset")
+        if (term := row.get(name)) is not None
+    }
+    labels = _labels_of(store, linked)
+    for row in evidence_rows:
         answer = answers.get(str(row["s"]))
         if answer is None:
             continue
-        answer.evidence.append(_evidence(row))
+        answer.evidence.append(_evidence(row, labels))
     for answer in answers.values():
         answer.components.sort(key=lambda c: c.id)
         answer.evidence.sort(key=lambda e: (e.indicator, e.sector or "", e.region or "", e.year))
     return list(answers.values())
 
 
-def _evidence(row: dict[str, Identifier]) -> Evidence:
-    indicator_label = str(row.get("ilabel") or row["indicator"])
+def _labels_of(store: Store, resources: set[Identifier]) -> dict[str, str]:
+    if not resources:
+        return {}
+    values = " ".join(f"<{resource}>" for resource in sorted(map(str, resources)))
+    rows = store.query(_LABELS.replace("WHERE {", "WHERE { VALUES ?resource { " + values + " }", 1))
+    return {str(row["resource"]): str(row["label"]) for row in rows.rows}
+
+
+def _evidence(row: dict[str, Identifier], labels: dict[str, str]) -> Evidence:
+    indicator_label = labels.get(str(row["indicator"]), str(row["indicator"]))
     area = str(row["area"]).removeprefix(str(NUTS))
-    sector_label = str(row["slabel"]) if row.get("slabel") is not None else None
     sector = str(row["sector"]) if row.get("sector") is not None else None
+    sector_label = labels.get(sector) if sector else None
     sector_code = sector.rsplit("/", 1)[-1] if sector else None
     about = f"{sector_code} {sector_label}" if sector_code and sector_label else sector_code
     label = f"{indicator_label}{', ' + about if about else ''}, {area}, {row['year']}"
@@ -415,7 +436,7 @@ def _evidence(row: dict[str, Identifier]) -> Evidence:
         value=Decimal(str(row["value"])),
         label=label,
         year=str(row["year"]),
-        source=str(row.get("source") or ""),
+        source=labels.get(str(row["dataset"]), str(row["dataset"])),
         indicator=str(row["indicator"]),
         sector=sector,
         sector_label=sector_label,
