@@ -129,3 +129,20 @@ def test_ranking_of_an_unknown_technology_is_404(live_server: str) -> None:
     response = get(live_server, "/api/technologies/ati:teleportation/regions")
     assert response.status_code == 404
     assert response.headers["content-type"].startswith(PROBLEM)
+
+
+def test_answers_have_an_etag_and_revalidate_to_304(live_server: str) -> None:
+    first = get(live_server, "/api/strengths", region="RO31")
+    etag = first.headers["etag"]
+    again = get(live_server, "/api/strengths", region="RO31")
+    assert again.headers["etag"] == etag
+    assert again.content == first.content
+    revalidated = httpx.get(
+        f"{live_server}/api/strengths",
+        params={"region": "RO31"},
+        headers={"If-None-Match": etag},
+        timeout=30,
+    )
+    assert revalidated.status_code == 304
+    other = get(live_server, "/api/strengths", region="RO31", technology="ati:mobility")
+    assert other.headers["etag"] != etag
