@@ -14,15 +14,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCAT, DCTERMS, OWL, PROV, RDF, RDFS, VOID, XSD
+from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, XSD
 from rdflib.term import Identifier
 
 from kg.config import Settings
 from kg.errors import InvalidInput
 from kg.ingest.pipeline import store_lookup
-from kg.ingest.provenance import SOFTWARE_AGENT
+from kg.ingest.provenance import SOFTWARE_AGENT, describe_dataset
 from kg.ingest.records import Record
-from kg.namespaces import PREFIXES
 from kg.store import NTriples, Store
 from kg.validation import ReferenceLookup, ShapeValidator
 
@@ -77,8 +76,12 @@ def derive(
     violates the shapes is a bug in the computation and is refused, leaving the old graph.
     """
     started = datetime.now(UTC)
-    sizes = store.graph_sizes()
-    empty = [graph for graph in inputs if not sizes.get(graph)]
+    # One ASK per input: counting every graph of the store would scan all of it.
+    empty = [
+        graph
+        for graph in inputs
+        if not store.query(f"ASK {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}").boolean
+    ]
     if empty:
         raise InvalidInput(
             f"{method.name} is derived from graphs that are empty or missing: "
@@ -148,26 +151,16 @@ def describe_derivation(
 ) -> Graph:
     """The DCAT + PROV-O description of a derived graph (subjects: the graph and its fragments,
     so the store replaces it with the data)."""
-    g = Graph()
-    for prefix, namespace in PREFIXES.items():
-        g.bind(prefix, namespace)
     dataset = URIRef(graph_iri)
     activity = URIRef(f"{graph_iri}#derivation")
     association = URIRef(f"{graph_iri}#association")
     plan = URIRef(f"{graph_iri}#method")
-    g.add((URIRef(catalog_iri), RDF.type, DCAT.Catalog))
-    g.add((URIRef(catalog_iri), DCAT.dataset, dataset))
-    for type_ in (DCAT.Dataset, VOID.Dataset, PROV.Entity):
-        g.add((dataset, RDF.type, type_))
-    g.add((dataset, DCTERMS.title, Literal(method.title, lang="en")))
-    g.add((dataset, DCTERMS.identifier, Literal(method.name)))
+    g = describe_dataset(
+        graph_iri, catalog_iri, method.name, method.title, activity, ended, triples
+    )
     g.add((dataset, DCTERMS.description, Literal(method.description, lang="en")))
     g.add((dataset, DCTERMS.publisher, Literal("ClusterKG")))
-    g.add((dataset, PROV.wasGeneratedBy, activity))
     when = Literal(ended.isoformat(), datatype=XSD.dateTime)
-    g.add((dataset, PROV.generatedAtTime, when))
-    g.add((dataset, DCTERMS.modified, when))
-    g.add((dataset, VOID.triples, Literal(triples, datatype=XSD.integer)))
     g.add((activity, RDF.type, PROV.Activity))
     g.add((activity, RDFS.label, Literal(f"derivation of {method.name}", lang="en")))
     g.add((activity, PROV.wasAssociatedWith, SOFTWARE_AGENT))

@@ -178,6 +178,16 @@ class ShapeValidator:
         schemes = {o for o in self.shapes.objects() if isinstance(o, URIRef)}
         return frozenset(classes), frozenset(schemes)
 
+    def _reference_stubs(
+        self, referenced: set[URIRef], *lookups: ReferenceLookup | None
+    ) -> Iterator[tuple[Node, Node, Node]]:
+        """The facts about referenced nodes that reference checks read, from each lookup."""
+        if not referenced:
+            return
+        for lookup in lookups:
+            if lookup is not None:
+                yield from (t for t in lookup(referenced) if self._read_by_references(t))
+
     def _read_by_references(self, triple: tuple[Node, Node, Node]) -> bool:
         """Whether a shape's reference check can read this fact about a referenced node.
 
@@ -245,12 +255,8 @@ class ShapeValidator:
         if any(not isinstance(node, URIRef) for node in owner):
             raise ValueError("records must not contain blank nodes; skolemise them when mapping")
         referenced = {o for o in batch.objects() if isinstance(o, URIRef) and o not in owner}
-        if referenced:
-            for source in (self._ontology_lookup, lookup):
-                if source is not None:
-                    for triple in source(referenced):
-                        if self._read_by_references(triple):
-                            batch.add(triple)
+        for triple in self._reference_stubs(referenced, self._ontology_lookup, lookup):
+            batch.add(triple)
         combined = self._validate_in_place(batch)
         reports = [ValidationReport() for _ in records]
         for finding in combined.findings:
@@ -281,11 +287,8 @@ class ShapeValidator:
         pending = []
         for number, batch in enumerate(batches):
             stubs = _new_graph()
-            referenced = referenced_iris(batch)
-            if referenced and lookup is not None:
-                for triple in lookup(referenced):
-                    if self._read_by_references(triple):
-                        stubs.add(triple)
+            for triple in self._reference_stubs(referenced_iris(batch), lookup):
+                stubs.add(triple)
             payload: list[str] = (
                 list(texts[number])
                 if texts is not None

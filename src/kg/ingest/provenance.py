@@ -70,32 +70,48 @@ class IngestFacts:
     other_files: tuple[UsedFile, ...] = ()
 
 
-def describe_ingest(
-    graph_iri: str, catalog_iri: str, source: SourceDescription, facts: IngestFacts
+def describe_dataset(
+    graph_iri: str,
+    catalog_iri: str,
+    name: str,
+    title: str,
+    activity: URIRef,
+    ended: datetime,
+    triples: int,
 ) -> Graph:
-    """The metadata graph for one loaded source."""
+    """What every named graph's description starts with, ingested or derived: a DCAT/VoID
+    dataset of the catalogue with its title, name, size and the activity that made it."""
     g = Graph()
     for prefix, namespace in PREFIXES.items():
         g.bind(prefix, namespace)
     dataset = URIRef(graph_iri)
+    g.add((URIRef(catalog_iri), RDF.type, DCAT.Catalog))
+    g.add((URIRef(catalog_iri), DCAT.dataset, dataset))
+    for type_ in (DCAT.Dataset, VOID.Dataset, PROV.Entity):
+        g.add((dataset, RDF.type, type_))
+    g.add((dataset, DCTERMS.title, Literal(title, lang="en")))
+    g.add((dataset, DCTERMS.identifier, Literal(name)))
+    g.add((dataset, PROV.wasGeneratedBy, activity))
+    when = Literal(ended.isoformat(), datatype=XSD.dateTime)
+    g.add((dataset, PROV.generatedAtTime, when))
+    g.add((dataset, DCTERMS.modified, when))
+    g.add((dataset, VOID.triples, Literal(triples, datatype=XSD.integer)))
+    return g
+
+
+def describe_ingest(
+    graph_iri: str, catalog_iri: str, source: SourceDescription, facts: IngestFacts
+) -> Graph:
+    """The metadata graph for one loaded source."""
     activity = URIRef(f"{graph_iri}#ingest")
     distribution = URIRef(f"{graph_iri}#distribution")
     checksum = URIRef(f"{graph_iri}#checksum")
-
-    g.add((URIRef(catalog_iri), RDF.type, DCAT.Catalog))
-    g.add((URIRef(catalog_iri), DCAT.dataset, dataset))
-
-    g.add((dataset, RDF.type, DCAT.Dataset))
-    g.add((dataset, RDF.type, VOID.Dataset))
-    g.add((dataset, RDF.type, PROV.Entity))
-    g.add((dataset, DCTERMS.title, Literal(source.title, lang="en")))
-    g.add((dataset, DCTERMS.identifier, Literal(source.name)))
+    g = describe_dataset(
+        graph_iri, catalog_iri, source.name, source.title, activity, facts.ended, facts.triples
+    )
+    dataset = URIRef(graph_iri)
     g.add((dataset, DCTERMS.source, facts.source_document))
     g.add((dataset, PROV.wasDerivedFrom, facts.source_document))
-    g.add((dataset, PROV.wasGeneratedBy, activity))
-    g.add((dataset, PROV.generatedAtTime, Literal(facts.ended.isoformat(), datatype=XSD.dateTime)))
-    g.add((dataset, DCTERMS.modified, Literal(facts.ended.isoformat(), datatype=XSD.dateTime)))
-    g.add((dataset, VOID.triples, Literal(facts.triples, datatype=XSD.integer)))
     g.add((dataset, CKG.recordsRead, Literal(facts.records_read, datatype=XSD.integer)))
     g.add((dataset, CKG.recordsLoaded, Literal(facts.records_loaded, datatype=XSD.integer)))
     g.add(

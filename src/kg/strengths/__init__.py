@@ -17,6 +17,7 @@ from rdflib.term import Identifier
 from kg.config import Settings
 from kg.derive import DeriveReport, Method, derive
 from kg.store import Store
+from kg.strengths.compute import compute_strengths, read_inputs, strengths_graph
 from kg.validation import ShapeValidator
 
 METHOD = Method(
@@ -48,7 +49,6 @@ def rebuild_strengths(
     store: Store, settings: Settings, validator: ShapeValidator | None
 ) -> DeriveReport:
     """Compute every strength into ``{base}graph/strengths``, replacing the previous ones."""
-    from kg.strengths.compute import compute_strengths, read_inputs, strengths_graph
 
     def compute(source: Store, activity: URIRef) -> Sequence[tuple[URIRef, URIRef, Identifier]]:
         inputs = read_inputs(source, settings.base_iri)

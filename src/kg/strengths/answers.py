@@ -292,7 +292,8 @@ WHERE {
               ckg:sectorUnknown ckg:observedCount ckg:minimumCount ckg:measuredBy
               ckg:baseIndicator ckg:sizeTest ckg:specialisationTest ckg:focusTest
               ckg:fallbackNote rdfs:comment }
-  ?s a ckg:TechnologyStrength ; ckg:region ?region ; ckg:hasComponent ?c .
+  ?s a ckg:TechnologyStrength ; ckg:region ?region ; ckg:technology ?technology ;
+     ckg:hasComponent ?c .
   ?c ?p ?o .
 }
 """
@@ -300,7 +301,8 @@ WHERE {
 _EVIDENCE = """
 SELECT ?s ?obs ?value ?year ?area ?indicator ?sector ?dataset
 WHERE {
-  ?s ckg:region ?region ; a ckg:TechnologyStrength ; prov:wasDerivedFrom ?obs .
+  ?s ckg:region ?region ; a ckg:TechnologyStrength ; ckg:technology ?technology ;
+     prov:wasDerivedFrom ?obs .
   ?obs sdmx-measure:obsValue ?value ; sdmx-dimension:refPeriod ?year ;
        sdmx-dimension:refArea ?area ; ckg:indicator ?indicator ; qb:dataSet ?dataset .
   OPTIONAL { ?obs ckg:economicActivity ?sector }
@@ -336,18 +338,13 @@ _FACT_NAMES = {
 
 
 def _strengths_of(store: Store, code: str, technology: URIRef | None) -> list[StrengthAnswer]:
+    # Every query names ?technology (one per strength), so binding it filters all three.
     bindings: dict[str, Identifier] = {"region": NUTS[code]}
-    query = _STRENGTHS
-    evidence_query = _EVIDENCE
     if technology is not None:
         bindings["technology"] = technology
-        evidence_query = _EVIDENCE.replace(
-            "?s a ckg:TechnologyStrength ;",
-            "?s a ckg:TechnologyStrength ; ckg:technology ?technology ;",
-        )
     answers: dict[str, StrengthAnswer] = {}
     components: dict[tuple[str, str], ComponentAnswer] = {}
-    for row in store.query(with_values(query, bindings)).rows:
+    for row in store.query(with_values(_STRENGTHS, bindings)).rows:
         sid = str(row["s"])
         answer = answers.get(sid)
         if answer is None:
@@ -375,13 +372,7 @@ def _strengths_of(store: Store, code: str, technology: URIRef | None) -> list[St
                 facts={},
             )
             answer.components.append(component)
-    facts_query = _FACTS
-    if technology is not None:
-        facts_query = _FACTS.replace(
-            "?s a ckg:TechnologyStrength ;",
-            "?s a ckg:TechnologyStrength ; ckg:technology ?technology ;",
-        )
-    for row in store.query(with_values(facts_query, bindings)).rows:
+    for row in store.query(with_values(_FACTS, bindings)).rows:
         component = components.get((str(row["s"]), str(row["c"])))
         prop, obj = row.get("p"), row.get("o")
         if component is None or prop is None or obj is None:
@@ -396,7 +387,7 @@ def _strengths_of(store: Store, code: str, technology: URIRef | None) -> list[St
             component.facts["sectors_unknown"].sort()
         elif name in _FACT_NAMES:
             component.facts[_FACT_NAMES[name]] = _plain(obj)
-    evidence_rows = store.query(with_values(evidence_query, bindings)).rows
+    evidence_rows = store.query(with_values(_EVIDENCE, bindings)).rows
     linked = {
         term
         for row in evidence_rows

@@ -21,11 +21,13 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 from rdflib import Literal, URIRef
 from rdflib.namespace import PROV, RDF, RDFS, XSD
 from rdflib.term import Identifier
 
+from kg.ingest.mappings.sbs import DENOMINATOR_SECTIONS
 from kg.namespaces import CKG, CKGC, NUTS
 from kg.queries import with_values
 from kg.store import Store
@@ -61,7 +63,8 @@ EMPLOYMENT_WEIGHT = 1.0
 #: The denominator sections a region has published must hold at least this share of EU
 #: business-economy employment (a confidential J, 5 %, passes; a confidential C, 23 %, does not).
 MIN_TOTAL_COVERAGE = 0.9
-EMPLOYMENT_SECTIONS = ("C", "F", "G", "H", "I", "J", "L", "M", "N")
+#: The sections summed as a region's employment: the ones the SBS mapping loads for it.
+EMPLOYMENT_SECTIONS = DENOMINATOR_SECTIONS
 CURRENT_NUTS_SCHEME = URIRef("http://data.europa.eu/nuts/scheme/2024")
 
 
@@ -97,6 +100,14 @@ class Inputs:
     units: dict[str, Unit] = field(default_factory=dict)
     #: The indicator IRIs by slug (for provenance).
     indicators: dict[str, URIRef] = field(default_factory=dict)
+
+    @cached_property
+    def eu_reference(self) -> tuple[dict[str, float], float]:
+        """EU28 employment per sector and over the denominator sections, summed over the
+        countries whose total is known (the same for every technology and level)."""
+        countries = [code for code in sorted(self.employment) if self.units[code].level == 0]
+        reference = _sum_sectors(self, countries)
+        return reference, sum(reference.get(s, 0.0) for s in EMPLOYMENT_SECTIONS)
 
 
 def read_inputs(store: Store, base_iri: str) -> Inputs:
@@ -288,9 +299,7 @@ def _employment_components(
             for code in sorted(inputs.employment)
             if inputs.units[code].level == level and _is_region(code)
         ]
-        countries = [code for code in sorted(inputs.employment) if inputs.units[code].level == 0]
-        reference = _sum_sectors(inputs, countries)
-        reference_total = sum(reference.get(s, 0.0) for s in EMPLOYMENT_SECTIONS)
+        reference, reference_total = inputs.eu_reference
         quotients: dict[str, EmploymentQuotient] = {}
         totals_known: set[str] = set()
         for code in units:
@@ -377,13 +386,13 @@ def _count_components(
     combine = mean if per_inhabitant else total
     codes = sorted(c for c in by_code if inputs.units[c].level == 2 and _is_region(c))
     # The reference: every unit with both numbers (the same regions on both sides of the ratio).
-    pairs = {
-        code: (total(by_code[code]), combine(bases.get(code, [])))
-        for code in codes
-        if total(by_code[code]) is not None and combine(bases.get(code, [])) is not None
-    }
-    reference_count = sum(count for count, _ in pairs.values() if count is not None)
-    reference_base = sum(base for _, base in pairs.values() if base is not None)
+    pairs: dict[str, tuple[float, float]] = {}
+    for code in codes:
+        count, base = total(by_code[code]), combine(bases.get(code, []))
+        if count is not None and base is not None:
+            pairs[code] = (count, base)
+    reference_count = sum(count for count, _ in pairs.values())
+    reference_base = sum(base for _, base in pairs.values())
     advantages: dict[str, CountAdvantage] = {}
     for code, (count, base) in pairs.items():
         advantage = count_advantage(

@@ -28,13 +28,18 @@ from pathlib import Path
 from typing import TextIO
 
 from kg.errors import InvalidInput
-from kg.ingest.mappings.indicators import DataSetSpec, IndicatorSpec, _Cube, decimal_lexical
+from kg.ingest.mappings.indicators import (
+    EUROSTAT_LICENCE,
+    DataSetSpec,
+    IndicatorSpec,
+    _Cube,
+    decimal_lexical,
+)
 from kg.ingest.nuts_history import bundled_history
 from kg.ingest.readers import require_file
 from kg.ingest.records import MappingContext, Record
 from kg.namespaces import CKG
 
-EUROSTAT_LICENCE = "https://ec.europa.eu/eurostat/about-us/policies/copyright"
 SBS_TABLE = "https://ec.europa.eu/eurostat/databrowser/view/sbs_r_nuts06_r2/default/table"
 PERSONS_EMPLOYED = "V16110"
 #: The year of each cell: the first of these with a value (2014 is the best-covered year).
