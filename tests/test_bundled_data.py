@@ -171,7 +171,7 @@ def test_derived_technologies_are_kept_apart_from_sourced_ones(store: EmbeddedSt
     assert derived > 0
     rows = store.query(
         "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ckg:technology ?t } "
-        "FILTER(?g = <https://w3id.org/clusterkg/id/graph/s3-technology-matches>) "
+        "FILTER(?g = <https://w3id.org/clusterkg/id/graph/technology-matches>) "
         "FILTER NOT EXISTS { ?s a ckg:TechnologyMatch } }"
     ).rows
     assert int(rows[0]["n"]) == 0

@@ -48,6 +48,11 @@ from kg.strengths.answers import (
     parse_technology,
     region_strengths,
 )
+from kg.technology_matches import RULES_FILE as TECHNOLOGY_RULES_FILE
+from kg.technology_matches import input_graphs as technology_match_inputs
+from kg.technology_matches import rebuild_technology_matches
+from kg.technology_matches.review import review_markdown
+from kg.technology_matches.rules import load_rules
 from kg.validation import ShapeValidator
 
 app = typer.Typer(
@@ -210,14 +215,32 @@ def build(
                         mapping_name=spec.mapping,
                     )
                 )
-            derived = _derive_strengths_if_possible(store, settings, progress)
+            derived = [
+                _derive_technology_matches_if_possible(store, settings, validator, progress),
+                _derive_strengths_if_possible(store, settings, progress),
+            ]
             total = len(store)
         _print_reports(reports)
-        if derived is not None:
-            out.print(derived.summary(), highlight=False)
+        for report in derived:
+            if report is not None:
+                out.print(report.summary(), highlight=False)
         out.print(f"store {settings.store_path}: {total} quads in all", highlight=False)
     if any(r.records_quarantined for r in reports):
         raise typer.Exit(EXIT_INVALID)
+
+
+def _derive_technology_matches_if_possible(
+    store: Store, settings: Settings, validator: ShapeValidator, progress: Progress
+) -> DeriveReport | None:
+    """Derive the technologies of priorities and clusters when the store holds any and the sector
+    table (a partial `kg build --source …` may leave them out), checked against the shapes."""
+    inputs = technology_match_inputs(store, settings)
+    if len(inputs) < 2 or not store.graph_sizes().get(inputs[-1]):
+        return None
+    task = progress.add_task("technology matches: deriving", total=None)
+    report, _, _ = rebuild_technology_matches(store, settings, validator)
+    progress.remove_task(task)
+    return report
 
 
 def _derive_strengths_if_possible(
@@ -413,6 +436,37 @@ def _print_table(variables: list[str], result: QueryResult) -> None:
     out.print(table)
     if result.kind == "select":
         out.print(f"{len(result.rows)} rows", highlight=False)
+
+
+@app.command("technology-matches")
+def technology_matches(
+    check: Annotated[
+        bool, typer.Option("--check/--no-check", help="Validate the matches against the shapes.")
+    ] = True,
+    review: Annotated[
+        Path | None,
+        typer.Option(help="Also write the review page (Markdown) of what the rules matched."),
+    ] = None,
+) -> None:
+    """Derive again the KET/ATI technologies of every S3 priority and cluster in the store, by the
+    rules of data/mappings/technology_rules.yaml (e.g. after changing the rules)."""
+    settings = get_settings()
+    with _errors_to_exit_codes():
+        with open_store(settings) as store, _progress() as progress:
+            task = progress.add_task("technology matches: deriving", total=None)
+            validator = _validator(settings) if check else None
+            try:
+                report, resources, matches = rebuild_technology_matches(store, settings, validator)
+            finally:
+                if validator is not None:
+                    validator.close()
+            progress.remove_task(task)
+        out.print(report.summary(), highlight=False)
+        if review is not None:
+            rules = load_rules(settings.data_dir / TECHNOLOGY_RULES_FILE)
+            text = review_markdown(rules, resources, matches, settings.base_iri)
+            review.write_text(text, encoding="utf-8")
+            out.print(f"review written to {review}", highlight=False)
 
 
 class StrengthsOutput(StrEnum):

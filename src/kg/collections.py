@@ -326,7 +326,7 @@ KET = Parameter(
     "Technology of the KET or ATI scheme: IRI, prefixed name (ket:photonics, ati:robotics), "
     "key (photonics; a key in both schemes names the KET) or notation (PH, ATI-15). A technology "
     "matches itself and the technologies it is skos:exactMatch with, as named by a source "
-    "(ckg:technology) or derived by ClusterKG's keyword rules (ckg:derivedTechnology).",
+    "(ckg:technology) or derived by ClusterKG's documented rules (ckg:derivedTechnology).",
     "ket:photonics",
     _string("technology IRI, prefixed name, key or notation"),
     resolve_ket,
@@ -394,7 +394,7 @@ _DERIVED_TECHNOLOGY = Field(
     "derivedTechnology",
     "ckg:derivedTechnology",
     Kind.IRI,
-    "KET/ATI technologies derived by ClusterKG's keyword rules (not stated by a source).",
+    "KET/ATI technologies derived by ClusterKG's documented rules (not stated by a source).",
     many=True,
 )
 _PROGRAMME = Field("programme", "ckg:programme", Kind.IRI, "Programme it belongs to.")

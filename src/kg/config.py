@@ -81,6 +81,13 @@ class Settings(BaseSettings):
         "bundled data, about 2 s and 60 MB per worker per 150,000 quads); set false for stores "
         "too large to copy.",
     )
+    strength_index: bool = Field(
+        default=True,
+        description="Read every technology strength into memory in the background after start-up "
+        "and after each change of the store (about 25 s and 90 MB for the bundled data), so that "
+        "/api/strengths answers a region by a lookup; until it is ready, and with false, "
+        "answers are computed by queries (the same answers, about 30-80 ms a region).",
+    )
     max_request_bytes: int = Field(
         default=1_000_000,
         ge=1_000,

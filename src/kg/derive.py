@@ -68,12 +68,15 @@ def derive(
     method: Method,
     inputs: list[str],
     compute: Computation,
+    record_key: Callable[[URIRef], str] | None = None,
 ) -> DeriveReport:
     """Compute ``method``'s graph from ``inputs`` and replace it, with provenance, atomically.
 
     Input graphs must hold data: deriving from an empty graph would write an empty answer that
     looks like a real one, so it is refused with the graphs to build first. A derived graph that
     violates the shapes is a bug in the computation and is refused, leaving the old graph.
+    ``record_key`` groups the triples into the records validated together (default: by subject
+    without its ``#`` fragment, see :func:`resource_records`).
     """
     started = datetime.now(UTC)
     # One ASK per input: counting every graph of the store would scan all of it.
@@ -91,7 +94,7 @@ def derive(
     activity = URIRef(f"{graph_iri}#derivation")
     triples = list(dict.fromkeys(compute(store, activity)))
     if validator is not None:
-        records = resource_records(triples)
+        records = resource_records(triples, record_key)
         _validate(validator, records, store_lookup(store, graph_iri), settings, method.name)
     data = NTriples.of(triples)
     ended = datetime.now(UTC)
@@ -108,13 +111,17 @@ def derive(
     )
 
 
-def resource_records(data: Sequence[tuple[URIRef, URIRef, Identifier]]) -> list[Record]:
-    """The derived graph as one record per resource: its subjects grouped by IRI without the
-    ``#`` fragment (a strength with its components), so it validates in batches like an ingest.
+def resource_records(
+    data: Sequence[tuple[URIRef, URIRef, Identifier]],
+    record_key: Callable[[URIRef], str] | None = None,
+) -> list[Record]:
+    """The derived graph as one record per resource: its subjects grouped by ``record_key``,
+    by default the IRI without the ``#`` fragment (a strength with its components), so it
+    validates in batches like an ingest.
     """
     groups: dict[str, Graph] = {}
     for triple in data:
-        key = str(triple[0]).split("#", 1)[0]
+        key = record_key(triple[0]) if record_key else str(triple[0]).split("#", 1)[0]
         groups.setdefault(key, Graph()).add(triple)
     return [Record(key=key, graph=groups[key]) for key in sorted(groups)]
 

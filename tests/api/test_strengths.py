@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import time
 from decimal import Decimal
 from typing import Any
 
@@ -146,3 +147,61 @@ def test_answers_have_an_etag_and_revalidate_to_304(live_server: str) -> None:
     assert revalidated.status_code == 304
     other = get(live_server, "/api/strengths", region="RO31", technology="ati:mobility")
     assert other.headers["etag"] != etag
+
+
+def test_a_nuts1_region_answers_with_its_summed_strengths(live_server: str) -> None:
+    body = get(live_server, "/api/strengths", region="DE9", technology="ati:robotics").json()
+    assert body["region"]["code"] == "DE9"
+    assert body["note"] is None
+    (strength,) = body["strengths"]
+    assert strength["id"] == "https://w3id.org/clusterkg/id/strength/DE9/ati-robotics"
+    (employment,) = [c for c in strength["components"] if c["kind"] == "employment-specialisation"]
+    assert employment["published_region"] == "DE9"
+    assert employment["summed_units"] == ["DE91", "DE92", "DE93", "DE94"]
+    assert employment["value"] > 0
+    # the evidence is the NUTS 2 observations summed
+    assert {item["region"] for item in strength["evidence"]} == {"DE91", "DE92", "DE93", "DE94"}
+
+
+def test_technology_ranking_of_nuts1_regions(live_server: str) -> None:
+    response = get(live_server, "/api/technologies/ati:robotics/regions", level=1, per_page=10)
+    assert response.status_code == 200
+    body = response.json()
+    assert body["level"] == 1
+    assert 80 < int(response.headers["X-Total-Count"]) == body["total"] <= 92
+    codes = [row["region"]["code"] for row in body["regions"]]
+    assert all(len(code) == 3 for code in codes)
+    assert "DE1" in codes
+    scores = [row["score"] for row in body["regions"] if row["score"] is not None]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_once_the_index_is_read_answers_come_from_memory_unchanged(live_server: str) -> None:
+    """The server reads every strength into memory in the background; /healthz says when. An
+    answer given from memory is the one the graph gives by queries (compared through SPARQL)."""
+    deadline = time.monotonic() + 180
+    status = ""
+    while time.monotonic() < deadline:
+        status = get(live_server, "/healthz").json()["strength_index"]
+        if status == "ready":
+            break
+        assert status == "building"
+        time.sleep(0.5)
+    assert status == "ready"
+    body = get(live_server, "/api/strengths", region="PL22").json()  # asked by no other test
+    sparql = SPARQLWrapper(f"{live_server}/sparql")
+    sparql.setQuery(
+        f"PREFIX ckg: <{CKG}> SELECT ?s ?score WHERE {{ ?s a ckg:TechnologyStrength ; "
+        f"ckg:region <{NUTS}PL22> OPTIONAL {{ ?s ckg:score ?score }} }}"
+    )
+    sparql.setReturnFormat(JSON)
+    rows = sparql.queryAndConvert()["results"]["bindings"]  # type: ignore[index]
+    expected = {
+        row["s"]["value"]: Decimal(row["score"]["value"]) if "score" in row else None
+        for row in rows
+    }
+    given = {
+        s["id"]: Decimal(str(s["score"])) if s["score"] is not None else None
+        for s in body["strengths"]
+    }
+    assert given == expected and len(given) >= 6

@@ -12,9 +12,7 @@ from pathlib import Path
 import pytest
 
 from kg.config import PROJECT_ROOT
-from kg.errors import InvalidInput
 from kg.ingest.curated_s3 import TECHNOLOGY_WORDS, convert, main
-from kg.ingest.technology_rules import keyword_pattern, load_rules
 
 S3 = PROJECT_ROOT / "data" / "sources" / "s3"
 CURATED = S3 / "curated"
@@ -43,7 +41,6 @@ def test_converter_reproduces_the_committed_files_byte_for_byte(output) -> None:
     assert set(output.files) == {
         *CONVERTED,
         "skipped_rows.csv",
-        "technology_matches_review.md",
     }
     for name, text in output.files.items():
         assert (S3 / name).read_bytes() == text.encode("utf-8"), (
@@ -136,34 +133,3 @@ def test_facts_quote_their_row_or_the_readme_verbatim() -> None:
             row = curated[file][int(line) - 2]
             assert fact["source_quote"] == row["source_quote"].strip()
             assert fact["source_url"] == row["source_url"].strip()
-
-
-def test_keywords_match_whole_words_only() -> None:
-    assert keyword_pattern("laser").search("laser technologies")
-    assert not keyword_pattern("laser").search("lasers")
-    assert not keyword_pattern("laser").search("multilaser")
-    assert keyword_pattern("robot*").search("Robotica")
-    assert keyword_pattern("big data").search("Big  Data")
-    rules = load_rules(S3 / "technology_rules.yaml")
-    # no rule may fire on "ai", an Italian word ("ai sistemi produttivi")
-    italian = "contributi ai sistemi produttivi e alle imprese"
-    assert not any(rule.matches(italian) for rule in rules.rules)
-
-
-def test_rules_refuse_notes_as_a_field(tmp_path: Path) -> None:
-    path = tmp_path / "rules.yaml"
-    path.write_text(
-        "targets:\n  - {kind: s3-priority, file: s3_priorities.csv, fields: [label, notes]}\n"
-        "rules:\n  - {id: x, technology: ati:robotics, keywords: {en: [robot*]}}\n",
-        encoding="utf-8",
-    )
-    with pytest.raises(InvalidInput, match="notes"):
-        load_rules(path)
-
-
-def test_exclusions_apply_to_the_whole_resource() -> None:
-    rules = {rule.id: rule for rule in load_rules(S3 / "technology_rules.yaml").rules}
-    biotech = rules["industrial-biotechnology"]
-    health = ["Health technologies and biotechnology", "biotechnology"]
-    assert biotech.excluded(health)
-    assert not biotech.excluded(["Bioeconomy", "biotechnology;bioenergy"])

@@ -1,10 +1,10 @@
-"""The S3, cluster, partner and technology-match sources through the real pipeline.
+"""The S3, cluster and partner sources through the real pipeline.
 
 One store per module: the reference sources (ontology, code lists, KETs, NUTS versions, seed
 facts) and then the four sources of ``data/sources/s3``, ingested with ``ingest_file`` and the
 real shapes. Then: record counts, spot checks of named records, the 16 contradictions of the
 curated README (every claim kept with its source), invalid rows of each format quarantined with a
-reason, and derived technologies kept apart from sourced ones.
+reason. Derived technologies are tested in ``tests/test_technology_matches.py``.
 """
 
 from __future__ import annotations
@@ -24,7 +24,6 @@ from kg.ingest.mappings.curated_rows import FACT_COLUMNS
 from kg.ingest.mappings.partners import PARTNER_COLUMNS
 from kg.ingest.mappings.s3 import PRIORITY_COLUMNS
 from kg.ingest.pipeline import IngestReport
-from kg.ingest.technology_rules import find_matches, load_rules, read_targets
 from kg.store import EmbeddedStore
 from kg.validation import ShapeValidator
 from tests.helpers import csv_rows, ingest_as
@@ -43,7 +42,6 @@ SOURCES = [
     ("s3-priorities", S3 / "s3_priorities.csv", "s3-priorities"),
     ("clusters", S3 / "clusters.csv", "clusters"),
     ("project-partners", S3 / "project_partners.csv", "project-partners"),
-    ("s3-technology-matches", S3 / "technology_rules.yaml", "s3-technology-matches"),
 ]
 CLUSTERPOLISEE = URIRef(f"{BASE}project/clusterpolisee")
 CLUSTERFY = URIRef(f"{BASE}project/clusterfy")
@@ -103,15 +101,12 @@ def test_every_record_of_the_four_sources_loads(built: Built) -> None:
     introduced = {
         r["organisation"] for r in partners if r["organisation_defined_in"] == "project_partners"
     }
-    rules = load_rules(S3 / "technology_rules.yaml")
-    matches = find_matches(rules, read_targets(rules, S3))
     expected = {
         "s3-priorities": len(priorities) + len(strategies),
         "clusters": len(csv_rows(S3 / "clusters.csv")) + len(csv_rows(S3 / "cluster_facts.csv")),
         "project-partners": len(partners)
         + len(introduced)
         + len(csv_rows(S3 / "project_facts.csv")),
-        "s3-technology-matches": len(rules.rules) + len(matches),
     }
     for name, records in expected.items():
         report = built.reports[name]
@@ -125,13 +120,12 @@ def test_every_record_of_the_four_sources_loads(built: Built) -> None:
         "s3-priorities": 182 + 30,
         "clusters": 55 + 2,
         "project-partners": 19 + 10 + 28,
-        "s3-technology-matches": 16 + 21,
     }
 
 
 def test_counts_in_the_store(built: Built) -> None:
     s3, clusters = built.graph("s3-priorities"), built.graph("clusters")
-    partners, matches = built.graph("project-partners"), built.graph("s3-technology-matches")
+    partners = built.graph("project-partners")
     assert built.count(f"GRAPH <{s3}> {{ ?s a ckg:SmartSpecialisationStrategy }}") == 30
     assert built.count(f"GRAPH <{s3}> {{ ?p a ckg:S3Priority }}") == 182
     assert built.count(f"GRAPH <{clusters}> {{ ?c a ckg:ClusterOrganisation }}") == 55
@@ -139,12 +133,6 @@ def test_counts_in_the_store(built: Built) -> None:
     assert built.count(f"GRAPH <{partners}> {{ ?o a org:Organization }}") == 10
     assert built.count(f"GRAPH <{partners}> {{ ?c a rdf:Statement }}") == 28
     assert built.count(f"GRAPH <{clusters}> {{ ?c a rdf:Statement }}") == 2
-    assert built.count(f"GRAPH <{matches}> {{ ?m a ckg:TechnologyMatch }}") == 21
-    derived = (
-        f"SELECT DISTINCT ?p WHERE {{ GRAPH <{matches}> {{ ?p ckg:derivedTechnology ?t }} "
-        f"GRAPH <{s3}> {{ ?p a ckg:S3Priority }} }}"
-    )
-    assert len(built.select(derived)) == 19
 
 
 def test_every_priority_strategy_and_cluster_has_a_current_region(built: Built) -> None:
@@ -232,7 +220,7 @@ def test_partner_roles_reuse_the_seed_and_cluster_iris(built: Built) -> None:
 def test_nothing_is_asserted_on_the_seed_projects(built: Built) -> None:
     """Claims are statements about the projects; the projects' records stay the seeds' own, so
     their shapes (one period per project) still hold."""
-    for source in ("s3-priorities", "clusters", "project-partners", "s3-technology-matches"):
+    for source in ("s3-priorities", "clusters", "project-partners"):
         for project in (CLUSTERFY, CLUSTERPOLISEE):
             assert built.count(f"GRAPH <{built.graph(source)}> {{ <{project}> ?p ?o }}") == 0
     assert built.count(f"<{CLUSTERPOLISEE}> dct:temporal ?t") == 0
@@ -425,44 +413,6 @@ CONTRADICTIONS: dict[int, Callable[[Built], None]] = {
 @pytest.mark.parametrize("number", sorted(CONTRADICTIONS))
 def test_contradiction_keeps_every_claim_with_its_source(built: Built, number: int) -> None:
     CONTRADICTIONS[number](built)
-
-
-# ── derived technologies ─────────────────────────────────────────────────────────────────────
-
-
-def test_derived_matches_never_appear_as_technology(built: Built) -> None:
-    matches = built.graph("s3-technology-matches")
-    not_matches = built.select(
-        f"SELECT ?x WHERE {{ GRAPH <{matches}> {{ ?x ckg:technology ?t "
-        "FILTER NOT EXISTS { ?x a ckg:TechnologyMatch } } }"
-    )
-    assert not not_matches
-    both = built.select(
-        "SELECT ?r ?t WHERE { GRAPH ?g1 { ?r ckg:derivedTechnology ?t } "
-        "GRAPH ?g2 { ?r ckg:technology ?t } }"
-    )
-    assert not both
-    # every match is about a loaded priority or cluster, names its rule, and has the shortcut
-    rows = built.select(
-        f"""SELECT ?m ?r ?t ?rule WHERE {{ GRAPH <{matches}> {{
-            ?m a ckg:TechnologyMatch ; ckg:matchedResource ?r ; ckg:technology ?t ;
-               ckg:matchingRule ?rule .
-            ?r ckg:derivedTechnology ?t . ?rule a prov:Plan }}
-            {{ ?r a ckg:S3Priority }} UNION {{ ?r a ckg:ClusterOrganisation }} }}"""
-    )
-    assert len({str(r["m"]) for r in rows}) == 21
-
-
-def test_a_derived_match_names_its_rule_and_words(built: Built) -> None:
-    match = URIRef(
-        f"{BASE}technology-match/s3-priority-iti3-2014-2020-home-automation-domotics--ati-internet-of-things"
-    )
-    words = {
-        str(r["w"]) for r in built.select(f"SELECT ?w WHERE {{ <{match}> ckg:matchedKeyword ?w }}")
-    }
-    assert words == {"domotica", "home automation", "domotics"}
-    rules = built.select(f"SELECT ?r WHERE {{ <{match}> ckg:matchingRule ?r }}")
-    assert [str(r["r"]) for r in rules] == [f"{BASE}technology-rule/internet-of-things"]
 
 
 # ── invalid rows are quarantined with a reason ───────────────────────────────────────────────

@@ -369,19 +369,23 @@ def test_regions_strong_in_photonics_are_those_with_photonics_clusters(
         if "ket:photonics" in technologies
     }
     rows = answer(store, "regions-strong-in-ket", ket="ket:photonics")
+    # Värmland's priority "Systemlösningar med solel" (solar electricity) is derived photonics.
     assert (
         set(column(rows, "region_code"))
-        == photonics_regions
-        == {
-            "CZ",
-            "FR10",
-            "LT",
-            "LT01",
-            "SE313",
-        }
+        == photonics_regions | {"SE311"}
+        == {"CZ", "FR10", "LT", "LT01", "SE311", "SE313"}
     )
-    assert {(r["clusters"], r["s3_priorities"], r["evidence"]) for r in rows} == {(1, 0, 1)}
-    assert column(rows, "region_code") == sorted(photonics_regions)  # ties ordered by code
+    assert {
+        (r["region_code"], r["clusters"], r["s3_priorities"], r["evidence"])
+        for r in rows
+        if r["region_code"] == "SE311"
+    } == {("SE311", 0, 1, 1)}
+    assert {
+        (r["clusters"], r["s3_priorities"], r["evidence"])
+        for r in rows
+        if r["region_code"] in photonics_regions
+    } == {(1, 0, 1)}
+    assert column(rows, "region_code") == sorted(photonics_regions | {"SE311"})  # ties by code
     # The notation PH and the ATI namesake give the same answer as ket:photonics.
     assert answer(store, "regions-strong-in-ket", ket="PH") == rows
     assert answer(store, "regions-strong-in-ket", ket="ati:photonics") == rows
@@ -391,9 +395,11 @@ def test_regions_strong_in_photonics_are_those_with_photonics_clusters(
     manufacturing = answer(
         store, "regions-strong-in-ket", ket="ket:advanced-manufacturing-technologies"
     )
+    # Marche: 4 stated or derived manufacturing priorities of 2014-2020 and undated, the
+    # mechanics priority of 2021-2027 (machinery sector) and the e-Living cluster.
     assert [(r["region_code"], r["evidence"]) for r in manufacturing[:2]] == [
-        ("ITH3", 2),
-        ("ITI3", 2),
+        ("ITI3", 6),
+        ("ITH5", 4),
     ]
     stated_only = answer(
         store,
@@ -413,7 +419,7 @@ def test_clusters_in_ket_elsewhere(store: EmbeddedStore) -> None:
     assert {r["evidence"] for r in outside_lithuania} == {"stated by a source"}
     (iot,) = answer(store, "clusters-in-ket-elsewhere", ket="ati:internet-of-things")
     assert iot["cluster_label"] == "Cluster Marche Manufacturing"
-    assert (iot["evidence"], iot["matched_keywords"]) == ("derived by a keyword rule", "domotica")
+    assert (iot["evidence"], iot["matched_keywords"]) == ("derived by a ClusterKG rule", "domotica")
     none = answer(
         store, "clusters-in-ket-elsewhere", ket="ati:internet-of-things", include_derived="false"
     )
@@ -423,9 +429,12 @@ def test_clusters_in_ket_elsewhere(store: EmbeddedStore) -> None:
 @covers("ket-strengths-matching-s3-priorities")
 def test_cluster_strengths_elsewhere_matching_a_regions_priorities(store: EmbeddedStore) -> None:
     macedonia = answer(store, "ket-strengths-matching-s3-priorities", region="EL52")
+    # "High tech farming" names robotics, big data and ICT; ICT reads as the ICT sector, whose
+    # C26 makes micro- and nanoelectronics, which Styria's (AT2) cluster states.
     assert {(r["technology_label"], r["cluster_region_code"]) for r in macedonia} == {
         ("Robotics", "ITI3"),
         ("Robotics", "SK042"),
+        ("Micro- and nanoelectronics", "AT2"),
     }
     assert {r["priority"] for r in macedonia} == {
         f"{ID}s3-priority/el52-2014-2020-agri-food-high-tech-farming-s3p-agri-food"
@@ -433,34 +442,59 @@ def test_cluster_strengths_elsewhere_matching_a_regions_priorities(store: Embedd
     # Slovakia's robotics priority: Košice's AT+R cluster is inside Slovakia, so not "elsewhere".
     slovakia = answer(store, "ket-strengths-matching-s3-priorities", region="SK")
     assert [(r["cluster_label"], r["cluster_country_code"]) for r in slovakia] == [
-        ("Cluster e-Living", "IT")
+        ("Cluster e-Living", "IT"),
+        ("ACstyria Mobilitätscluster", "AT"),  # automotive, read as C29 → mobility
     ]
-    # Castilla y León's stated manufacturing priority meets e-Living's derived technology.
-    (castilla,) = answer(store, "ket-strengths-matching-s3-priorities", region="ES41")
-    assert (castilla["priority_evidence"], castilla["cluster_evidence"]) == ("stated", "derived")
+    # Castilla y León's stated manufacturing priority meets the clusters whose manufacturing
+    # technology is derived (machinery and "fabbrica intelligente" words), none stated.
+    castilla = answer(store, "ket-strengths-matching-s3-priorities", region="ES41")
+    assert len(castilla) == 5
+    assert {(r["priority_evidence"], r["cluster_evidence"]) for r in castilla} == {
+        ("stated", "derived")
+    }
     assert (
         answer(
             store, "ket-strengths-matching-s3-priorities", region="ES41", include_derived="false"
         )
         == []
     )
-    assert answer(store, "ket-strengths-matching-s3-priorities", region="ITI3") == []
+    # Marche's own clusters cover its priorities, but machinery clusters elsewhere share them.
+    marche = answer(store, "ket-strengths-matching-s3-priorities", region="ITI3")
+    assert {r["technology_label"] for r in marche} == {"Advanced manufacturing technologies"}
+    assert "ITI3" not in set(column(marche, "cluster_region_code"))
 
 
 @covers("s3-priorities-sharing-technologies")
 def test_s3_priorities_sharing_technologies(store: EmbeddedStore) -> None:
     pairs = answer(store, "s3-priorities-sharing-technologies")
-    assert len(pairs) == 80
+    # Expected from the graph by hand: every pair of priorities of different regions with a
+    # common (sourced or derived) technology, once per technology.
+    holders = store.query(
+        "SELECT ?p ?r ?t WHERE { ?p a ckg:S3Priority ; ckg:region ?r ; "
+        "ckg:technology|ckg:derivedTechnology ?t }"
+    ).rows
+    by_technology: dict[str, set[tuple[str, str]]] = {}
+    for row in holders:
+        technology = str(row["t"]).replace("/ati/", "/ket/")  # ATI namesakes count as the KET
+        by_technology.setdefault(technology, set()).add((str(row["p"]), str(row["r"])))
+    expected = sum(
+        1
+        for members in by_technology.values()
+        for a in members
+        for b in members
+        if a[0] < b[0] and a[1] != b[1]
+    )
+    assert len(pairs) == expected == 468
     keys = {(r["priority_a"], r["priority_b"]) for r in pairs}
     assert not {(b, a) for a, b in keys} & keys, "a pair is listed twice"
     assert all(r["region_a_code"] != r["region_b_code"] for r in pairs)
-    assert Counter(column(pairs, "technology_label"))["Mobility"] == 43  # 10 priorities, 8 regions
+    assert Counter(column(pairs, "technology_label"))["Mobility"] == 61  # 12 priorities, 8 regions
     emilia = answer(store, "s3-priorities-sharing-technologies", region="ITH5")
-    assert len(emilia) == 20
+    assert len(emilia) == 114
     assert set(column(emilia, "region_a_code")) == {"ITH5"}
     assert "ITH5" not in set(column(emilia, "region_b_code"))
     mobility = answer(store, "s3-priorities-sharing-technologies", ket="ati:mobility")
-    assert len(mobility) == 43
+    assert len(mobility) == 61
     # Only Styria's mobility priority names the technology in its source: no stated pair.
     stated = answer(
         store, "s3-priorities-sharing-technologies", ket="ati:mobility", include_derived="false"
@@ -482,18 +516,18 @@ def test_technologies_across_regions(store: EmbeddedStore) -> None:
     rows = answer(store, "technologies-across-regions")
     assert len(rows) == 16  # 6 KETs + the 10 ATIs without a KET namesake
     technologies = by(rows, "notation")
-    assert rows[0]["notation"] == "ATI-12"  # mobility: the most regions
+    assert rows[0]["notation"] == "AMT"  # advanced manufacturing: the most regions
     assert (technologies["ATI-12"]["s3_regions"], technologies["ATI-12"]["s3_priorities"]) == (
         8,
-        10,
+        12,
     )
     photonics = technologies["PH"]
     assert (photonics["s3_regions"], photonics["cluster_regions"], photonics["clusters"]) == (
-        0,
+        1,
         5,
         5,
     )
-    assert technologies["AMT"]["regions"] == 7
+    assert technologies["AMT"]["regions"] == 14
     assert technologies["ATI-06"]["regions"] == 0  # blockchain: no evidence
     assert "ATI-14" not in technologies  # counted under its KET namesake PH
     stated = by(answer(store, "technologies-across-regions", include_derived="false"), "notation")
@@ -503,24 +537,37 @@ def test_technologies_across_regions(store: EmbeddedStore) -> None:
 @covers("s3-gaps")
 def test_s3_gaps_are_priorities_without_local_cluster_technology(store: EmbeddedStore) -> None:
     gaps = answer(store, "s3-gaps")
-    assert len(gaps) == 32
+    assert len(gaps) == 82
     regions = set(column(gaps, "priority_region_code"))
     assert "ITI3" not in regions  # Marche's clusters cover its priorities' technologies
     assert "SK" in regions and "Robotics" not in {
         r["technology_label"] for r in gaps if r["priority_region_code"] == "SK"
     }  # Slovakia's robotics priority is covered by AT+R in Košice
-    veneto = by(answer(store, "s3-gaps", region="ITH3"), "priority")
-    smart = veneto[f"{ID}s3-priority/ith3-2021-2027-smart-manufacturing"]
-    assert smart["clusters_elsewhere"] == 1  # e-Living, in Marche
+    veneto = {
+        (r["priority"], r["technology_label"]): r for r in answer(store, "s3-gaps", region="ITH3")
+    }
+    smart = veneto[
+        (
+            f"{ID}s3-priority/ith3-2021-2027-smart-manufacturing",
+            "Advanced manufacturing technologies",
+        )
+    ]
+    # e-Living (Marche) and the four machinery clusters (Emilia-Romagna, Romania, Slovakia)
+    assert smart["clusters_elsewhere"] == 5
     croatia = answer(store, "s3-gaps", region="HR")
-    assert {r["technology_label"] for r in croatia} == {"Mobility"}
-    assert len(croatia) == 2
+    assert {r["technology_label"] for r in croatia} == {
+        "Mobility",
+        "Cloud technologies",
+        "Connectivity",
+        "Micro- and nanoelectronics",
+    }
+    assert len(croatia) == 5
     # Without derived technologies Marche's stated manufacturing priority becomes a gap:
     # e-Living's manufacturing technology is derived.
     stated = answer(store, "s3-gaps", include_derived="false")
     assert len(stated) == 16
     assert "ITI3" in set(column(stated, "priority_region_code"))
-    # No bundled region has a development category yet.
+    # The filter reads ckg:developmentCategory on the region, which the bundled data do not state.
     assert answer(store, "s3-gaps", development_category="less-developed") == []
     assert all("category" not in row for row in gaps)
 
@@ -716,9 +763,11 @@ def test_top_regions_in_robotics_are_ranked_by_score_and_count_each_region_once(
     assert rows.index(stuttgart) < 5
     countries = answer(store, "top-regions-in-technology", ket="ati:robotics", level="0")
     assert {len(code) for code in column(countries, "region_code")} == {2}
-    # the EU28 but Malta, whose manufacturing total (section C) is confidential in 2012-2014
-    assert len(countries) == 27
-    assert "MT" not in column(countries, "region_code")
+    # all the EU28; Malta's manufacturing total (section C) is confidential in 2012-2014, so its
+    # score rests on one component, Industry 4.0 patents (summed from MT00), and no quotient
+    assert len(countries) == 28
+    malta = by(countries, "region_code")["MT"]
+    assert malta["components"] == 1 and "location_quotient" not in malta
 
 
 @covers("region-technology-profile")

@@ -269,3 +269,169 @@ def test_rebuild_is_deterministic_and_conforms_to_the_shapes(
     assert report.triples == len(before)
     assert before == after
     shutil.rmtree(tmp_path / "q", ignore_errors=True)
+
+
+# --- NUTS 1 regions and countries summed from their NUTS 2 units ---------------------------------
+
+NUTS_2024 = "http://data.europa.eu/nuts/scheme/2024"
+ID = "https://w3id.org/clusterkg/id/"
+NACE = "http://data.europa.eu/ux2/nace2/"
+#: Figures checked by hand against ``sbs_r_nuts06_r2.tsv.gz`` (persons employed, V16110, 2014):
+#: Niedersachsen DE9, machinery C28 = DE91 9,909 + DE92 18,455 + DE93 14,260 + DE94 27,172
+#: = 69,796, which is also Eurostat's own DE9 row; Nord-Est ITH, manufacturing C = ITH1 33,319
+#: + ITH2 31,388 + ITH3 508,815 + ITH4 102,556 + ITH5 435,419 = 1,111,497 (Eurostat's ITH row).
+HAND_CHECKED = {("DE9", "C28"): 69_796.0, ("ITH", "C"): 1_111_497.0}
+
+
+def _children(store: EmbeddedStore, region: str) -> list[str]:
+    """The NUTS 2 regions of a NUTS 1 region or country in NUTS 2024, from the graph."""
+    rows = store.query(
+        f"""SELECT ?child WHERE {{
+              ?child skos:inScheme <{NUTS_2024}> ; ckg:nutsLevel 2 ; skos:broader+ <{NUTS}{region}>
+              FILTER(!STRENDS(STR(?child), "ZZ")) }}"""
+    ).rows
+    return sorted(str(row["child"]).removeprefix(NUTS) for row in rows)
+
+
+def _employment_in_store(store: EmbeddedStore, regions: list[str]) -> dict[str, float]:
+    """Persons employed by NACE notation (``28``, ``C``), summed over ``regions`` as published."""
+    values = " ".join(f"<{NUTS}{code}>" for code in regions)
+    rows = store.query(
+        f"""SELECT ?activity ?value WHERE {{ VALUES ?area {{ {values} }}
+              ?obs ckg:indicator <{ID}indicator/sbs-persons-employed> ;
+                   sdmx-dimension:refArea ?area ; ckg:economicActivity ?activity ;
+                   sdmx-measure:obsValue ?value }}"""
+    ).rows
+    sums: dict[str, float] = defaultdict(float)
+    for row in rows:
+        sums[str(row["activity"]).removeprefix(NACE)] += float(str(row["value"]))
+    return sums
+
+
+@pytest.mark.parametrize("region", ["DE9", "ITH"])
+def test_a_nuts1_region_is_the_sum_of_its_nuts2_regions(
+    store: EmbeddedStore, employment: dict[str, dict[str, float]], region: str
+) -> None:
+    children = _children(store, region)
+    assert len(children) == {"DE9": 4, "ITH": 5}[region]
+    answer = region_strengths(store, region, URIRef(f"{ATI}robotics"))
+    assert answer.note is None
+    (strength,) = answer.strengths
+    (component,) = [c for c in strength.components if c.kind == "employment-specialisation"]
+    assert component.published_region == region
+    assert component.facts["summed_units"] == children
+    # The expected numbers, from the children's observations in the store.
+    published = _employment_in_store(store, children)
+    # Eurostat also publishes the NUTS 1 row (not loaded): it agrees, to rounding (DE9 H: 192,956
+    # against the sum 192,955).
+    for section in SECTIONS:
+        assert published[section] == pytest.approx(employment[region][section], rel=1e-4)
+    total = sum(published[s] for s in SECTIONS)
+    assert component.facts["region_employment"] == pytest.approx(total)
+    for (checked, sector), value in HAND_CHECKED.items():
+        if checked == region:
+            notation = sector.removeprefix("C") or "C"
+            assert published[notation] == value
+            assert sum(employment[c][sector] for c in children) == value
+    complete = [c for c in EU28 if c in employment and all(s in employment[c] for s in SECTIONS)]
+    eu_share = sum(employment[c]["C28"] for c in complete) / sum(
+        employment[c][s] for c in complete for s in SECTIONS
+    )
+    expected = (published["28"] / total) / eu_share
+    assert component.value is not None
+    assert float(component.value) == pytest.approx(expected, rel=1e-5)
+    # compared with NUTS 1 regions only
+    assert 50 < component.facts["regions_compared"] < 100
+    # every piece of evidence is an observation of one of its NUTS 2 regions
+    assert {item.region for item in strength.evidence} == set(children)
+
+
+@pytest.mark.parametrize(("region", "child"), [("DE3", "DE30"), ("DE8", "DE80")])
+def test_a_nuts1_region_with_a_confidential_total_has_no_employment_quotient(
+    store: EmbeddedStore, region: str, child: str
+) -> None:
+    """Berlin (DE3 = DE30) and Mecklenburg-Vorpommern (DE8 = DE80): manufacturing confidential,
+    so the sum over their one NUTS 2 region has no total either: unknown, not 0."""
+    answer = region_strengths(store, region)
+    components = [
+        c for s in answer.strengths for c in s.components if c.kind == "employment-specialisation"
+    ]
+    assert components
+    assert all(c.value is None and c.status == "insufficient data" for c in components)
+    assert all("section C" in c.facts["reason"] for c in components)
+    assert all(c.facts["summed_units"] == [child] for c in components)
+
+
+def _covered_by_counts(store: EmbeddedStore, indicator: str, first: int, last: int) -> set[str]:
+    """Current regions with at least one observation of ``indicator`` in ``first``-``last``."""
+    rows = store.query(
+        f"""SELECT DISTINCT ?region WHERE {{
+              ?obs ckg:indicator <{ID}indicator/{indicator}> ; ckg:currentRegion ?region ;
+                   sdmx-dimension:refPeriod ?year .
+              FILTER(xsd:integer(STR(?year)) >= {first} && xsd:integer(STR(?year)) <= {last}) }}"""
+    ).rows
+    return {str(row["region"]).removeprefix(NUTS) for row in rows}
+
+
+@pytest.mark.parametrize("country", ["LT", "PL", "SK", "DE"])
+def test_countries_have_count_components_when_every_region_has_a_count(
+    store: EmbeddedStore, country: str
+) -> None:
+    """A country's patents and AI preprints are the sums over its NUTS 2 regions, given only
+    when every one of them has a count in the window (a region without a row is unknown, not
+    0). In the bundled data LT has its AI preprints (LT01 2 + LT02 5 = 7, below the minimum of
+    10); PL92 has no arXiv row and PL71 no patent in the windows, SK02 and SK03 no AI preprint and
+    SK03, SK04 no patent, so PL and SK have no count component; DE has its patents."""
+    children = _children(store, country)
+    answer = region_strengths(store, country)
+    for indicator, (first, last) in (
+        ("i40-patent-count", (2016, 2018)),
+        ("arxiv-artificial-intelligence-count", (2016, 2020)),
+    ):
+        found = [
+            c
+            for s in answer.strengths
+            for c in s.components
+            if c.facts.get("indicator") == f"{ID}indicator/{indicator}"
+        ]
+        covered = set(children) <= _covered_by_counts(store, indicator, first, last)
+        assert bool(found) == covered, (country, indicator)
+        for component in found:
+            assert component.published_region == country
+            assert component.facts["summed_units"]
+    if country == "LT":
+        (ai,) = {
+            c.facts["count"]
+            for s in answer.strengths
+            for c in s.components
+            if c.kind == "count-specialisation"
+        }
+        assert ai == 7
+    if country == "DE":
+        assert any(
+            c.kind == "count-intensity" and c.status == "measured"
+            for s in answer.strengths
+            for c in s.components
+        )
+
+
+def test_every_nuts1_region_but_overseas_france_has_strengths(store: EmbeddedStore) -> None:
+    """FRY has no strength: Mayotte FRY5 has no SBS row, patent or preprint, so no figure of FRY
+    can be summed."""
+    rows = store.query(
+        f"""SELECT ?region (COUNT(?s) AS ?n) WHERE {{
+              ?region skos:inScheme <{NUTS_2024}> ; ckg:nutsLevel 1 .
+              FILTER(!STRENDS(STR(?region), "Z"))  # extra-regio: DEZ, FRZ …
+              OPTIONAL {{ ?s ckg:region ?region ; ckg:score ?score }} }} GROUP BY ?region"""
+    ).rows
+    counts = {str(r["region"]).removeprefix(NUTS): int(r["n"]) for r in rows}
+    assert len(counts) == 92
+    assert {code for code, n in counts.items() if n == 0} == {"FRY"}
+
+
+def test_ranking_of_nuts1_regions_in_robotics(store: EmbeddedStore) -> None:
+    ranking = technology_ranking(store, URIRef(f"{ATI}robotics"), level=1, limit=5)
+    assert 80 < ranking.total <= 92
+    assert all(len(row.region) == 3 for row in ranking.rows)
+    # Baden-Württemberg: machinery 3.8 times the EU share, the highest NUTS 1 quotient
+    assert "DE1" in [row.region for row in ranking.rows]

@@ -28,6 +28,7 @@ from kg.queries import Catalogue
 from kg.saved import SavedQueryService
 from kg.sparql import SparqlService
 from kg.store import Store, open_store
+from kg.strengths.keeper import StrengthIndexKeeper
 from kg.web import STATIC_DIR
 from kg.web.forms import Choices
 
@@ -53,6 +54,13 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
         app.state.sparql = SparqlService(app.state.store, runner, settings)
         app.state.saved = SavedQueryService(catalogue, app.state.sparql, app.state.store, settings)
         app.state.choices = Choices(app.state.store)
+        # Read every strength once, in the background; requests use it when it is ready.
+        app.state.strengths = None
+        if settings.strength_index:
+            app.state.strengths = StrengthIndexKeeper(
+                app.state.store, lambda: app.state.saved.state
+            )
+            app.state.strengths.current()
         try:
             yield
         finally:

@@ -9,8 +9,9 @@ project facts. This module turns them, deterministically, into the tables descri
 - ``s3_priorities.csv``, ``clusters.csv``, ``project_partners.csv``;
 - ``project_facts.csv`` and ``cluster_facts.csv``: partner and country counts, periods and
   member counts, one row per (fact, source) — these are where sources contradict each other;
-- ``skipped_rows.csv``: every curated row that is not converted, with the reason;
-- ``technology_matches_review.md``: what the keyword rules of ``technology_rules.yaml`` derive.
+- ``skipped_rows.csv``: every curated row that is not converted, with the reason.
+
+Technologies are never derived here: :mod:`kg.technology_matches` derives them from the graph.
 
 Run ``python -m kg.ingest.curated_s3`` to rewrite them, ``--check`` to verify that the committed
 files are what the conversion gives. Every judgement the conversion makes is in a table below
@@ -42,17 +43,10 @@ from kg.ingest.mappings.partners import PARTNER_COLUMNS
 from kg.ingest.mappings.s3 import PRIORITY_COLUMNS
 from kg.ingest.nuts_history import BUNDLED_DESCRIPTOR, NutsHistory, load_history
 from kg.ingest.records import slugify
-from kg.ingest.technology_rules import (
-    find_matches,
-    load_rules,
-    resources_from_rows,
-    review_markdown,
-)
 
 S3_DIR = Path("sources/s3")
 CURATED_DIR = "curated"
 SEEDS_FILE = Path("sources/seeds/seed_facts.yaml")
-RULES_FILE = "technology_rules.yaml"
 SKIPPED_COLUMNS = ["curated_file", "line", "summary", "reason"]
 
 # ── judgement tables ─────────────────────────────────────────────────────────────────────────
@@ -575,7 +569,7 @@ class ConversionError(InvalidInput):
 
 @dataclass
 class Output:
-    """The converted tables, the skipped rows and the review page, as text."""
+    """The converted tables and the skipped rows, as text."""
 
     files: dict[str, str] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)
@@ -621,16 +615,6 @@ def convert(data_dir: Path = PROJECT_ROOT / "data") -> Output:
     output.files["skipped_rows.csv"] = _csv(
         SKIPPED_COLUMNS, [dict(zip(SKIPPED_COLUMNS, row, strict=True)) for row in context.skipped]
     )
-    rules = load_rules(s3_dir / RULES_FILE)
-    tables = {"s3_priorities.csv": priorities, "clusters.csv": clusters}
-    resources = []
-    for target in rules.targets:
-        rows = tables.get(target.file)
-        if rows is None:
-            raise ConversionError(f"{RULES_FILE}: target file {target.file} is not converted here")
-        resources.extend(resources_from_rows(target, enumerate(rows, start=2)))
-    matches = find_matches(rules, resources)
-    output.files["technology_matches_review.md"] = review_markdown(rules, resources, matches)
     output.counts = {
         "priorities": len(priorities),
         "clusters": len(clusters),
@@ -638,10 +622,6 @@ def convert(data_dir: Path = PROJECT_ROOT / "data") -> Output:
         "project facts": len(context.project_facts),
         "cluster facts": len(context.cluster_facts),
         "skipped rows": len(context.skipped),
-        "derived matches": len(matches),
-        "priorities with a derived technology": len(
-            {m.resource_id for m in matches if m.kind == "s3-priority"}
-        ),
     }
     return output
 

@@ -29,13 +29,16 @@ METHOD = Method(
         "the European Cluster Observatory's size, specialisation and focus tests (0-3 stars), "
         "revealed advantages of count indicators (Industry 4.0 patents per inhabitant, AI "
         "preprints against all preprints) with minimum counts, and a score in [0, 1]: the "
-        "weighted mean of the components' percentiles among regions of the same NUTS level."
+        "weighted mean of the components' percentiles among regions of the same NUTS level. "
+        "NUTS 1 regions (and the count indicators of countries) are summed from their NUTS 2 "
+        "regions, only where these cover the whole region and every figure is known."
     ),
     documentation="docs/strengths.md",
-    version="1.0.0",
+    version="1.1.0",
 )
 #: The source graphs strengths are computed from (by source name).
 INPUT_SOURCES = (
+    "nuts",
     "technology-mappings",
     "eurostat-sbs-employment",
     "eurostat-regional-panel",

@@ -177,19 +177,88 @@ class RegionStrengths:
         }
 
 
-def region_strengths(store: Store, code: str, technology: URIRef | None = None) -> RegionStrengths:
+@dataclass(frozen=True)
+class StrengthIndex:
+    """Every region's strengths, read from the store in one pass for one store state, so that a
+    region's answer is a lookup (strengths change only when the store does).
+
+    An answer from the index equals the one :func:`region_strengths` computes without it.
+    """
+
+    state: str
+    by_region: dict[str, list[StrengthAnswer]]
+    labels: dict[str, str]
+
+    @classmethod
+    def build(cls, store: Store, state: str) -> StrengthIndex:
+        """Read every strength, with its components and evidence, and the regions' labels."""
+        by_region = _assemble(store, {})
+        labels: dict[str, list[Identifier]] = {}
+        for row in store.query(_REGION_LABELS).rows:
+            labels.setdefault(_code(row["region"]), []).append(row["label"])
+        return cls(
+            state=state,
+            by_region=by_region,
+            labels={code: _choose_label(found) or code for code, found in labels.items()},
+        )
+
+    def answer(self, code: str, technology: URIRef | None) -> RegionStrengths | None:
+        """The region's answer, or None when ``code`` is not a region with strengths (an older
+        code, a NUTS 3 code: those are resolved against the store)."""
+        strengths = self.by_region.get(code)
+        if strengths is None:
+            return None
+        chosen = [s for s in strengths if technology is None or s.technology == str(technology)]
+        chosen.sort(key=_best_first)
+        region = {"code": code, "id": str(NUTS[code]), "label": self.labels.get(code, code)}
+        return RegionStrengths(requested=code, regions=[region], note=None, strengths=chosen)
+
+
+_REGION_LABELS = """
+SELECT DISTINCT ?region ?label WHERE {
+  ?s a ckg:TechnologyStrength ; ckg:region ?region . ?region skos:prefLabel ?label
+}"""
+
+
+def _choose_label(labels: list[Identifier]) -> str | None:
+    """One label, the same every time: the plain (NUTS, Latin script) label, else English, else
+    the first in order."""
+    if not labels:
+        return None
+
+    def rank(label: Identifier) -> tuple[int, str]:
+        language = getattr(label, "language", None)
+        return (0 if not language else 1 if language == "en" else 2, str(label))
+
+    return str(min(labels, key=rank))
+
+
+def _best_first(strength: StrengthAnswer) -> tuple[bool, Decimal | int, str, str]:
+    return (strength.score is None, -(strength.score or 0), strength.region, strength.technology)
+
+
+def region_strengths(
+    store: Store,
+    code: str,
+    technology: URIRef | None = None,
+    index: StrengthIndex | None = None,
+) -> RegionStrengths:
     """A region's strengths, best first (score, then technology IRI), each with its evidence.
 
-    Any NUTS code of any version and level is accepted: a code with strengths answers for
-    itself; an older code answers for the current region(s) it became; a NUTS 3 region for its
-    NUTS 2 parent; and the answer says so in ``note``. An unknown code is :class:`NotFound`.
+    Any NUTS code of any version and level is accepted: a code with strengths (a country, a
+    NUTS 1 or NUTS 2 region) answers for itself; an older code answers for the current region(s)
+    it became; a NUTS 3 region for its NUTS 2 parent; and the answer says so in ``note``. An
+    unknown code is :class:`NotFound`. With an ``index`` of the store's current state, a region
+    with strengths is answered from it without a query.
     """
     code = parse_region_code(code)
+    if index is not None and (answer := index.answer(code, technology)) is not None:
+        return answer
     regions, note = _resolve(store, code)
     strengths: list[StrengthAnswer] = []
     for region in regions:
         strengths.extend(_strengths_of(store, region["code"], technology))
-    strengths.sort(key=lambda s: (s.score is None, -(s.score or 0), s.region, s.technology))
+    strengths.sort(key=_best_first)
     return RegionStrengths(requested=code, regions=regions, note=note, strengths=strengths)
 
 
@@ -199,15 +268,16 @@ def _resolve(store: Store, code: str) -> tuple[list[dict[str, str]], str | None]
         with_values(
             "SELECT ?label ?level (EXISTS { ?s a ckg:TechnologyStrength ; ckg:region ?r } AS ?has) "
             "WHERE { ?r skos:inScheme <http://data.europa.eu/nuts> . "
-            "OPTIONAL { ?r skos:prefLabel ?label } OPTIONAL { ?r ckg:nutsLevel ?level } } LIMIT 1",
+            "OPTIONAL { ?r skos:prefLabel ?label } OPTIONAL { ?r ckg:nutsLevel ?level } }",
             {"r": NUTS[code]},
         )
     ).rows
     if not rows:
         raise NotFound(f"no NUTS region has the code {code!r} in any version (2010-2024)")
     row = rows[0]
+    label = _choose_label([r["label"] for r in rows if r.get("label") is not None])
     if _true(row.get("has")):
-        return [_region(code, row.get("label"))], None
+        return [_region(code, label)], None
     successors = _current_successors(store, code)
     if successors and successors != [code]:
         with_data = [s for s in successors if _has_strengths(store, s["code"])]
@@ -226,9 +296,14 @@ def _resolve(store: Store, code: str) -> tuple[list[dict[str, str]], str | None]
                 f"{code} is a NUTS 3 region; strengths are measured for NUTS 2 regions, so "
                 f"those of its parent {parent} are given"
             )
-    return [_region(code, row.get("label"))], (
-        f"no technology strength is measured for {code}: the strength model covers countries "
-        "and NUTS 2 regions of the EU28 with Eurostat SBS data"
+    if level == 1:
+        return [_region(code, label)], (
+            f"no technology strength is measured for {code}: a NUTS 1 region's figures are sums "
+            "over its NUTS 2 regions, and the published figures do not cover all of them"
+        )
+    return [_region(code, label)], (
+        f"no technology strength is measured for {code}: the strength model covers countries, "
+        "NUTS 1 and NUTS 2 regions of the EU28 with Eurostat SBS data"
     )
 
 
@@ -241,11 +316,12 @@ def _current_successors(store: Store, code: str) -> list[dict[str, str]]:
             {"r": NUTS[code]},
         )
     ).rows
-    seen: dict[str, dict[str, str]] = {}
+    labels: dict[str, list[Identifier]] = {}
     for row in rows:
-        successor = str(row["s"]).removeprefix(str(NUTS))
-        seen.setdefault(successor, _region(successor, row.get("label")))
-    return list(seen.values())
+        found = labels.setdefault(str(row["s"]).removeprefix(str(NUTS)), [])
+        if row.get("label") is not None:
+            found.append(row["label"])
+    return [_region(code, _choose_label(found)) for code, found in labels.items()]
 
 
 def _has_strengths(store: Store, code: str) -> bool:
@@ -255,20 +331,20 @@ def _has_strengths(store: Store, code: str) -> bool:
     return bool(result.boolean)
 
 
-def _label(store: Store, code: str) -> Identifier | None:
+def _label(store: Store, code: str) -> str | None:
     rows = store.query(
-        with_values("SELECT ?label WHERE { ?r skos:prefLabel ?label } LIMIT 1", {"r": NUTS[code]})
+        with_values("SELECT ?label WHERE { ?r skos:prefLabel ?label }", {"r": NUTS[code]})
     ).rows
-    return rows[0].get("label") if rows else None
+    return _choose_label([row["label"] for row in rows])
 
 
-def _region(code: str, label: Identifier | None) -> dict[str, str]:
+def _region(code: str, label: Identifier | str | None) -> dict[str, str]:
     return {"code": code, "id": str(NUTS[code]), "label": str(label) if label else code}
 
 
 _STRENGTHS = """
-SELECT ?s ?technology ?tlabel ?score ?stars ?count ?c ?kind ?status ?weight ?value ?percentile
-       ?published
+SELECT ?region ?s ?technology ?tlabel ?score ?stars ?count ?c ?kind ?status ?weight ?value
+       ?percentile ?published
 WHERE {
   ?s ckg:region ?region ; a ckg:TechnologyStrength ; ckg:technology ?technology ;
      ckg:componentCount ?count ; ckg:hasComponent ?c .
@@ -285,13 +361,13 @@ WHERE {
 #: The numbers a component rests on. The properties are listed in VALUES (not filtered from
 #: ``?c ?p ?o``): with an unbound predicate the engine scanned the whole store (4 s a region).
 _FACTS = """
-SELECT ?s ?c ?p ?o
+SELECT ?region ?s ?c ?p ?o
 WHERE {
   VALUES ?p { ckg:referenceYear ckg:technologyEmployment ckg:regionEmployment ckg:referenceShare
               ckg:sectorCoverage ckg:base ckg:perMillionInhabitants ckg:regionsCompared
               ckg:sectorUnknown ckg:observedCount ckg:minimumCount ckg:measuredBy
               ckg:baseIndicator ckg:sizeTest ckg:specialisationTest ckg:focusTest
-              ckg:fallbackNote rdfs:comment }
+              ckg:fallbackNote ckg:aggregatedFrom rdfs:comment }
   ?s a ckg:TechnologyStrength ; ckg:region ?region ; ckg:technology ?technology ;
      ckg:hasComponent ?c .
   ?c ?p ?o .
@@ -299,7 +375,7 @@ WHERE {
 """
 
 _EVIDENCE = """
-SELECT ?s ?obs ?value ?year ?area ?indicator ?sector ?dataset
+SELECT ?region ?s ?obs ?value ?year ?area ?indicator ?sector ?dataset
 WHERE {
   ?s ckg:region ?region ; a ckg:TechnologyStrength ; ckg:technology ?technology ;
      prov:wasDerivedFrom ?obs .
@@ -342,15 +418,25 @@ def _strengths_of(store: Store, code: str, technology: URIRef | None) -> list[St
     bindings: dict[str, Identifier] = {"region": NUTS[code]}
     if technology is not None:
         bindings["technology"] = technology
+    return _assemble(store, bindings).get(code, [])
+
+
+def _assemble(store: Store, bindings: dict[str, Identifier]) -> dict[str, list[StrengthAnswer]]:
+    """The strengths the bindings select (one region's, or with none every region's), by region
+    code, each with its components, facts and evidence, in a stable order."""
+
+    def query(text: str) -> list[dict[str, Identifier]]:
+        return list(store.query(with_values(text, bindings) if bindings else text).rows)
+
     answers: dict[str, StrengthAnswer] = {}
     components: dict[tuple[str, str], ComponentAnswer] = {}
-    for row in store.query(with_values(_STRENGTHS, bindings)).rows:
+    for row in query(_STRENGTHS):
         sid = str(row["s"])
         answer = answers.get(sid)
         if answer is None:
             answer = answers[sid] = StrengthAnswer(
                 id=sid,
-                region=code,
+                region=_code(row["region"]),
                 technology=str(row["technology"]),
                 technology_label=str(row.get("tlabel") or row["technology"]),
                 score=_decimal(row.get("score")),
@@ -372,7 +458,7 @@ def _strengths_of(store: Store, code: str, technology: URIRef | None) -> list[St
                 facts={},
             )
             answer.components.append(component)
-    for row in store.query(with_values(_FACTS, bindings)).rows:
+    for row in query(_FACTS):
         component = components.get((str(row["s"]), str(row["c"])))
         prop, obj = row.get("p"), row.get("o")
         if component is None or prop is None or obj is None:
@@ -385,9 +471,12 @@ def _strengths_of(store: Store, code: str, technology: URIRef | None) -> list[St
         elif name == "sectorUnknown":
             component.facts.setdefault("sectors_unknown", []).append(str(obj))
             component.facts["sectors_unknown"].sort()
+        elif name == "aggregatedFrom":
+            component.facts.setdefault("summed_units", []).append(_code(obj))
+            component.facts["summed_units"].sort()
         elif name in _FACT_NAMES:
             component.facts[_FACT_NAMES[name]] = _plain(obj)
-    evidence_rows = store.query(with_values(_EVIDENCE, bindings)).rows
+    evidence_rows = query(_EVIDENCE)
     linked = {
         term
         for row in evidence_rows
@@ -400,10 +489,12 @@ def _strengths_of(store: Store, code: str, technology: URIRef | None) -> list[St
         if answer is None:
             continue
         answer.evidence.append(_evidence(row, labels))
+    by_region: dict[str, list[StrengthAnswer]] = {}
     for answer in answers.values():
         answer.components.sort(key=lambda c: c.id)
         answer.evidence.sort(key=lambda e: (e.indicator, e.sector or "", e.region or "", e.year))
-    return list(answers.values())
+        by_region.setdefault(answer.region, []).append(answer)
+    return by_region
 
 
 def _labels_of(store: Store, resources: set[Identifier]) -> dict[str, str]:
@@ -433,6 +524,11 @@ def _evidence(row: dict[str, Identifier], labels: dict[str, str]) -> Evidence:
         sector_label=sector_label,
         region=area,
     )
+
+
+def _code(term: Identifier) -> str:
+    """The NUTS code of a region IRI."""
+    return str(term).removeprefix(str(NUTS))
 
 
 def _decimal(term: Identifier | None) -> Decimal | None:

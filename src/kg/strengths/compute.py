@@ -8,7 +8,10 @@ ingests count like the bundled ones):
 - employment observations by region and NACE sector (indicator ``sbs-persons-employed``);
 - count observations (the indicators the indicator table maps to a technology with role
   ``measure``) and their bases (all arXiv preprints; population);
-- which current NUTS region(s) each published code became (``ckg:currentRegion``).
+- which current NUTS region(s) each published code became (``ckg:currentRegion``);
+- the NUTS 2024 hierarchy (``skos:broader`` between the regions of the scheme
+  ``…/nuts/scheme/2024``) and the NUTS versions of each code, to sum NUTS 2 figures into NUTS 1
+  regions and countries (:func:`sum_over_regions`).
 
 Writes one ``ckg:TechnologyStrength`` per region and technology with data: its score, stars,
 components (each a ``ckg:StrengthComponent`` with its value, percentile, status and the numbers
@@ -66,15 +69,36 @@ MIN_TOTAL_COVERAGE = 0.9
 #: The sections summed as a region's employment: the ones the SBS mapping loads for it.
 EMPLOYMENT_SECTIONS = DENOMINATOR_SECTIONS
 CURRENT_NUTS_SCHEME = URIRef("http://data.europa.eu/nuts/scheme/2024")
+#: NUTS levels with strengths: countries, NUTS 1 and NUTS 2 regions (each compared with its own).
+LEVELS = (0, 1, 2)
 
 
 @dataclass
 class Observation:
-    """One value of the graph, with its IRI so an answer can point to it."""
+    """One value of the graph, with its IRI so an answer can point to it; or a value computed
+    from observations of the graph (a sum over published units, a unit's total over years):
+    ``iri`` is then None and ``parts`` lists them with their published codes."""
 
-    iri: URIRef
+    iri: URIRef | None
     value: float
     year: int
+    parts: tuple[tuple[str, Observation], ...] = ()
+
+    @property
+    def evidence(self) -> list[URIRef]:
+        """The observations of the graph this value is, or is computed from."""
+        if self.iri is not None:
+            return [self.iri]
+        return [part.iri for _, part in self.parts if part.iri is not None]
+
+    @property
+    def years(self) -> set[int]:
+        """The years of the observations this value rests on."""
+        return {part.year for _, part in self.parts} if self.parts else {self.year}
+
+    def parts_by_unit(self, code: str) -> tuple[tuple[str, Observation], ...]:
+        """This value's observations with their published codes (``code`` when it is one)."""
+        return self.parts if self.parts else ((code, self),)
 
 
 @dataclass
@@ -100,6 +124,13 @@ class Inputs:
     units: dict[str, Unit] = field(default_factory=dict)
     #: The indicator IRIs by slug (for provenance).
     indicators: dict[str, URIRef] = field(default_factory=dict)
+    #: Current (NUTS 2024) NUTS 2 region → (its NUTS 1 region, its country), from the graph.
+    parents: dict[str, tuple[str, str]] = field(default_factory=dict)
+    #: NUTS 2 code → the NUTS versions (years) it belongs to.
+    versions: dict[str, frozenset[int]] = field(default_factory=dict)
+    _summed_counts: dict[tuple[str, int, tuple[int, int]], dict[str, list[Observation]]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     @cached_property
     def eu_reference(self) -> tuple[dict[str, float], float]:
@@ -108,6 +139,153 @@ class Inputs:
         countries = [code for code in sorted(self.employment) if self.units[code].level == 0]
         reference = _sum_sectors(self, countries)
         return reference, sum(reference.get(s, 0.0) for s in EMPLOYMENT_SECTIONS)
+
+    def employment_at(self, level: int) -> dict[str, dict[str, Observation]]:
+        """Employment by region and sector at one NUTS level: the published NUTS 2 units and
+        countries as published; NUTS 1 regions summed from the NUTS 2 units."""
+        return self._employment_levels.get(level, {})
+
+    def counts_at(
+        self, slug: str, level: int, years: tuple[int, int]
+    ) -> dict[str, list[Observation]]:
+        """A count indicator's observations by region at one NUTS level, for a window of
+        ``years``: the published NUTS 2 units' observations; for a NUTS 1 region or a country
+        one value, the sum of its NUTS 2 units' figures over the window (each unit's total, or
+        for the population its mean: the figure its own component uses)."""
+        own = {
+            code: observations
+            for code, observations in self.counts.get(slug, {}).items()
+            if self.units[code].level == 2 and _is_region(code)
+        }
+        if level == 2:
+            return own
+        key = (slug, level, years)
+        if key not in self._summed_counts:
+            combine = _mean if slug == POPULATION_INDICATOR else _total
+            figures: dict[str, dict[str, Observation]] = {}
+            for code, observations in own.items():
+                chosen = _window(observations, years)
+                value = combine(chosen, years)
+                if value is not None:
+                    parts = tuple((code, o) for o in chosen)
+                    year = max(o.year for o in chosen)
+                    figures[code] = {slug: Observation(None, value, year, parts)}
+            self._summed_counts[key] = {
+                code: [summed[slug]] for code, summed in self.aggregate(figures, level).items()
+            }
+        return self._summed_counts[key]
+
+    @cached_property
+    def _employment_levels(self) -> dict[int, dict[str, dict[str, Observation]]]:
+        own = {
+            level: {
+                code: observations
+                for code, observations in self.employment.items()
+                if self.units[code].level == level and _is_region(code)
+            }
+            for level in (0, 2)
+        }
+        return {0: own[0], 1: self.aggregate(own[2], 1), 2: own[2]}
+
+    def aggregate(
+        self, table: Mapping[str, Mapping[str, Observation]], level: int
+    ) -> dict[str, dict[str, Observation]]:
+        """The figures (``table``: published NUTS 2 code → figure → observation) of the NUTS 1
+        regions (``level`` 1) or countries (0), each figure summed by
+        :func:`sum_over_regions`; a figure that cannot be summed is left out (unknown)."""
+        region_of = {
+            region: nuts1 if level == 1 else country
+            for region, (nuts1, country) in self.parents.items()
+        }
+        by_figure: dict[str, dict[str, Observation]] = defaultdict(dict)
+        for code, figures in table.items():
+            for key, observation in figures.items():
+                by_figure[key][code] = observation
+        out: dict[str, dict[str, Observation]] = defaultdict(dict)
+        for key in sorted(by_figure):
+            summed = sum_over_regions(by_figure[key], self.units, region_of, self.versions)
+            for code, value in summed.items():
+                if isinstance(value, Observation):
+                    out[code][key] = value
+        return dict(out)
+
+
+def sum_over_regions(
+    figure: Mapping[str, Observation],
+    units: Mapping[str, Unit],
+    region_of: Mapping[str, str],
+    versions: Mapping[str, frozenset[int]],
+) -> dict[str, Observation | str]:
+    """One figure (a sector's employment, a count over its window) of larger regions summed from the
+    published NUTS 2 units that have it (``figure``: published code → observation).
+
+    ``region_of`` maps every current NUTS 2 region to the larger region it lies in (its NUTS 1
+    region, or its country). Each larger region gets the sum over the units whose current regions
+    all lie in it, provided these cover every one of its NUTS 2 regions and none is counted twice;
+    otherwise a sentence saying why its figure is unknown. Never a partial sum: a unit without
+    the figure (confidential, missing) leaves its regions uncovered, and a missing value is never
+    read as 0. A unit whose current regions lie in two larger regions makes both unknown.
+
+    A unit split since publication is left out when each of its parts has its own figure (the
+    parts' figures are used). Two units may share a current region only when they belong to one
+    NUTS version, so are disjoint territories (IE01 and IE02 of NUTS 2013, each partly in IE06
+    today); otherwise the region is unknown, as one of them would be counted twice.
+    """
+
+    def current(code: str) -> tuple[str, ...]:
+        unit = units.get(code)
+        return unit.current if unit is not None and unit.current else (code,)
+
+    exact = {current(code)[0] for code in figure if len(current(code)) == 1}
+    members: dict[str, list[str]] = defaultdict(list)
+    spanning: dict[str, str] = {}
+    for code in sorted(figure):
+        regions = current(code)
+        if len(regions) > 1 and set(regions) <= exact:
+            continue  # split since: its parts have figures of their own
+        larger = sorted({region_of.get(region, "") for region in regions})
+        if len(larger) > 1:
+            named = " and ".join(name or "a region outside NUTS 2024" for name in larger)
+            for name in larger:
+                spanning.setdefault(name, f"{code} is published as one unit but lies in {named}")
+        elif larger[0]:
+            members[larger[0]].append(code)
+    children: dict[str, set[str]] = defaultdict(set)
+    for region, larger_region in region_of.items():
+        children[larger_region].add(region)
+    out: dict[str, Observation | str] = {}
+    for larger_region in sorted(children):
+        if larger_region in spanning:
+            out[larger_region] = spanning[larger_region]
+            continue
+        codes = members.get(larger_region, [])
+        holders: dict[str, list[str]] = defaultdict(list)
+        for code in codes:
+            for region in current(code):
+                holders[region].append(code)
+        uncovered = sorted(children[larger_region] - set(holders))
+        if uncovered:
+            out[larger_region] = "no published figure for " + ", ".join(uncovered)
+            continue
+        twice = sorted(
+            region
+            for region, sharing in holders.items()
+            if len(sharing) > 1
+            and not frozenset.intersection(*(versions.get(c, frozenset()) for c in sharing))
+        )
+        if twice:
+            out[larger_region] = (
+                "units of different NUTS versions both cover " + ", ".join(twice) + ": summing "
+                "them would count it twice"
+            )
+            continue
+        out[larger_region] = Observation(
+            iri=None,
+            value=sum(figure[code].value for code in codes),
+            year=max(figure[code].year for code in codes),
+            parts=tuple(part for code in codes for part in figure[code].parts_by_unit(code)),
+        )
+    return out
 
 
 def read_inputs(store: Store, base_iri: str) -> Inputs:
@@ -144,6 +322,14 @@ def read_inputs(store: Store, base_iri: str) -> Inputs:
             code = _nuts_code(row["area"])
             units.setdefault(code, _unit(code, row.get("currents")))
             counts[slug][code].append(_observation(row))
+    parents = {
+        _nuts_code(row["region"]): (_nuts_code(row["nuts1"]), _nuts_code(row["country"]))
+        for row in store.query(with_values(_NUTS2_PARENTS, {"scheme": CURRENT_NUTS_SCHEME})).rows
+        if _is_region(_nuts_code(row["region"]))
+    }
+    versions: dict[str, set[int]] = defaultdict(set)
+    for row in store.query(_NUTS2_VERSIONS).rows:
+        versions[_nuts_code(row["region"])].add(int(str(row["version"])))
     return Inputs(
         sector_weights=dict(sector_weights),
         indicator_weights=dict(indicator_weights),
@@ -151,6 +337,8 @@ def read_inputs(store: Store, base_iri: str) -> Inputs:
         counts={slug: dict(by_code) for slug, by_code in counts.items()},
         units=units,
         indicators=indicator,
+        parents=parents,
+        versions={code: frozenset(years) for code, years in versions.items()},
     )
 
 
@@ -171,6 +359,20 @@ SELECT ?obs ?area ?activity ?year ?value (GROUP_CONCAT(STR(?current)) AS ?curren
        sdmx-measure:obsValue ?value .
   OPTIONAL { ?obs ckg:currentRegion ?current }
 } GROUP BY ?obs ?area ?activity ?year ?value"""
+#: Each NUTS 2 region of the current version with its NUTS 1 region and country (the regions a
+#: NUTS 1 region or country is summed from).
+_NUTS2_PARENTS = """
+SELECT ?region ?nuts1 ?country WHERE {
+  ?region skos:inScheme ?scheme ; ckg:nutsLevel 2 ; skos:broader ?nuts1 .
+  ?nuts1 skos:inScheme ?scheme ; ckg:nutsLevel 1 ; skos:broader ?country .
+  ?country skos:inScheme ?scheme ; ckg:nutsLevel 0 .
+}"""
+#: The NUTS versions each NUTS 2 code belongs to (units of one version never overlap).
+_NUTS2_VERSIONS = """
+SELECT ?region ?version WHERE {
+  ?region ckg:nutsLevel 2 ; skos:inScheme ?scheme .
+  ?scheme dct:isPartOf <http://data.europa.eu/nuts> ; skos:notation ?version .
+}"""
 _COUNTS = """
 SELECT ?obs ?area ?year ?value (GROUP_CONCAT(STR(?current)) AS ?currents) WHERE {
   ?obs ckg:indicator ?indicator ; sdmx-dimension:refArea ?area ;
@@ -292,18 +494,16 @@ def _targets(unit: Unit) -> list[tuple[str, bool]]:
 def _employment_components(
     inputs: Inputs, weights: list[SectorWeight]
 ) -> Iterable[tuple[Unit, Component, list[URIRef], Stars | None]]:
-    """The employment-specialisation component of every unit, by level."""
-    for level in (0, 2):
-        units = [
-            code
-            for code in sorted(inputs.employment)
-            if inputs.units[code].level == level and _is_region(code)
-        ]
-        reference, reference_total = inputs.eu_reference
+    """The employment-specialisation component of every unit, by level: countries and NUTS 2
+    units as published, NUTS 1 regions summed from their NUTS 2 units."""
+    reference, reference_total = inputs.eu_reference
+    for level in LEVELS:
+        table = inputs.employment_at(level)
+        units = sorted(table)
         quotients: dict[str, EmploymentQuotient] = {}
         totals_known: set[str] = set()
         for code in units:
-            region = {s: o.value for s, o in inputs.employment[code].items()}
+            region = {s: o.value for s, o in table[code].items()}
             total, reference_part = _known_sections_total(region, reference, reference_total)
             if total is not None:
                 totals_known.add(code)
@@ -313,17 +513,20 @@ def _employment_components(
         ranks = percentiles({code: q.location_quotient for code, q in quotients.items()})
         star_of = stars(quotients)
         for code in units:
-            unit = inputs.units[code]
-            observations = inputs.employment[code]
+            unit = _unit_at(inputs, code, level)
+            observations = table[code]
             used = [observations[w.sector] for w in weights if w.sector in observations]
             sections = [observations[s] for s in EMPLOYMENT_SECTIONS if s in observations]
-            evidence = [o.iri for o in (*used, *sections)]
+            evidence = [iri for o in (*used, *sections) for iri in o.evidence]
             quotient = quotients.get(code)
             details: dict[str, object] = {
                 "published_region": code,
-                "years": sorted({o.year for o in (*used, *sections)}),
+                "years": sorted({year for o in (*used, *sections) for year in o.years}),
                 "sectors": [w.sector for w in weights],
             }
+            summed = _summed_units(*used, *sections)
+            if summed:
+                details["summed_units"] = summed
             if quotient is None:
                 if not used:
                     continue  # no figure at all: nothing to report for this unit
@@ -363,36 +566,70 @@ def _employment_components(
 def _count_components(
     inputs: Inputs, slug: str, weight: float
 ) -> Iterable[tuple[Unit, Component, list[URIRef]]]:
-    """The component of one count indicator for every NUTS 2 unit that has it."""
-    first, last = COUNT_WINDOWS.get(slug, DEFAULT_COUNT_WINDOW)
+    """The component of one count indicator for every unit that has it, by level: the NUTS 2
+    units as published, NUTS 1 regions and countries summed from them; every level against the
+    reference of the NUTS 2 units."""
     base_slug = COUNT_BASES.get(slug, POPULATION_INDICATOR)
-    by_code = inputs.counts.get(slug, {})
-    bases = inputs.counts.get(base_slug, {})
-    population = inputs.counts.get(POPULATION_INDICATOR, {})
+    years = COUNT_WINDOWS.get(slug, DEFAULT_COUNT_WINDOW)
+    combine = _mean if base_slug == POPULATION_INDICATOR else _total
+
+    def pairs_at(level: int) -> dict[str, tuple[float, float]]:
+        """The units of a level with both numbers."""
+        by_code = inputs.counts_at(slug, level, years)
+        bases = inputs.counts_at(base_slug, level, years)
+        pairs: dict[str, tuple[float, float]] = {}
+        for code in sorted(by_code):
+            count, base = _total(by_code[code], years), combine(bases.get(code, []), years)
+            if count is not None and base is not None:
+                pairs[code] = (count, base)
+        return pairs
+
+    # The reference: every NUTS 2 unit with both numbers (the same regions on both sides of the
+    # ratio), the same for every level.
+    reference_pairs = pairs_at(2)
+    reference = (
+        sum(count for count, _ in reference_pairs.values()),
+        sum(base for _, base in reference_pairs.values()),
+    )
+    for level in LEVELS:
+        pairs = reference_pairs if level == 2 else pairs_at(level)
+        yield from _count_level(inputs, level, slug, weight, pairs, reference)
+
+
+def _window(observations: list[Observation], years: tuple[int, int]) -> list[Observation]:
+    first, last = years
+    return [o for o in observations if first <= o.year <= last]
+
+
+def _total(observations: list[Observation], years: tuple[int, int]) -> float | None:
+    chosen = _window(observations, years)
+    return sum(o.value for o in chosen) if chosen else None
+
+
+def _mean(observations: list[Observation], years: tuple[int, int]) -> float | None:
+    chosen = _window(observations, years)
+    return sum(o.value for o in chosen) / len(chosen) if chosen else None
+
+
+def _count_level(
+    inputs: Inputs,
+    level: int,
+    slug: str,
+    weight: float,
+    pairs: Mapping[str, tuple[float, float]],
+    reference: tuple[float, float],
+) -> Iterable[tuple[Unit, Component, list[URIRef]]]:
+    """The components of one count indicator among the units of one level with both numbers
+    (``pairs``), against ``reference`` (count, base)."""
+    years = COUNT_WINDOWS.get(slug, DEFAULT_COUNT_WINDOW)
+    first, last = years
+    base_slug = COUNT_BASES.get(slug, POPULATION_INDICATOR)
+    kind = "count-intensity" if base_slug == POPULATION_INDICATOR else "count-specialisation"
     minimum = MINIMUM_COUNTS.get(slug, DEFAULT_MINIMUM_COUNT)
-
-    def window(observations: list[Observation]) -> list[Observation]:
-        return [o for o in observations if first <= o.year <= last]
-
-    def total(observations: list[Observation]) -> float | None:
-        chosen = window(observations)
-        return sum(o.value for o in chosen) if chosen else None
-
-    def mean(observations: list[Observation]) -> float | None:
-        chosen = window(observations)
-        return sum(o.value for o in chosen) / len(chosen) if chosen else None
-
-    per_inhabitant = base_slug == POPULATION_INDICATOR
-    combine = mean if per_inhabitant else total
-    codes = sorted(c for c in by_code if inputs.units[c].level == 2 and _is_region(c))
-    # The reference: every unit with both numbers (the same regions on both sides of the ratio).
-    pairs: dict[str, tuple[float, float]] = {}
-    for code in codes:
-        count, base = total(by_code[code]), combine(bases.get(code, []))
-        if count is not None and base is not None:
-            pairs[code] = (count, base)
-    reference_count = sum(count for count, _ in pairs.values())
-    reference_base = sum(base for _, base in pairs.values())
+    by_code = inputs.counts_at(slug, level, years)
+    bases = inputs.counts_at(base_slug, level, years)
+    population = inputs.counts_at(POPULATION_INDICATOR, level, years)
+    reference_count, reference_base = reference
     advantages: dict[str, CountAdvantage] = {}
     for code, (count, base) in pairs.items():
         advantage = count_advantage(
@@ -401,31 +638,33 @@ def _count_components(
             reference_count,
             reference_base,
             minimum_count=minimum,
-            population=mean(population.get(code, [])),
+            population=_mean(population.get(code, []), years),
         )
         if advantage is not None:
             advantages[code] = advantage
     ranks = percentiles({code: a.advantage for code, a in advantages.items()})
-    kind = "count-specialisation" if not per_inhabitant else "count-intensity"
-    for code in codes:
-        used = window(by_code[code])
+    for code in sorted(by_code):
+        used = _window(by_code[code], years)
         if not used:
             continue
-        base_used = window(bases.get(code, []))
-        evidence = [o.iri for o in (*used, *base_used)]
+        base_used = _window(bases.get(code, []), years)
+        evidence = [iri for o in (*used, *base_used) for iri in o.evidence]
         details: dict[str, object] = {
             "indicator": slug,
             "base_indicator": base_slug,
             "published_region": code,
-            "years": sorted({o.year for o in used}),
-            "count": total(used),
+            "years": sorted({year for o in used for year in o.years}),
+            "count": _total(used, years),
             "minimum_count": minimum,
         }
+        summed = _summed_units(*used, *base_used)
+        if summed:
+            details["summed_units"] = summed
         advantage = advantages.get(code)
         if advantage is None:
             reason = (
                 f"fewer than {minimum:g} counts in {first}-{last}"
-                if (total(used) or 0) < minimum
+                if (_total(used, years) or 0) < minimum
                 else f"no {base_slug} figure for {first}-{last}"
             )
             component = Component(
@@ -447,7 +686,20 @@ def _count_components(
                 percentile=round(ranks[code], 6),
                 details=details,
             )
-        yield inputs.units[code], component, evidence
+        yield _unit_at(inputs, code, level), component, evidence
+
+
+def _unit_at(inputs: Inputs, code: str, level: int) -> Unit:
+    """The published unit of a code, or the region a sum is for (reported for itself)."""
+    unit = inputs.units.get(code)
+    if unit is not None and unit.level == level:
+        return unit
+    return Unit(code=code, level=level, current=(code,))
+
+
+def _summed_units(*observations: Observation) -> list[str]:
+    """The published units whose figures were summed into these values (none: as published)."""
+    return sorted({code for o in observations for code, _ in o.parts})
 
 
 def _missing_reason(
@@ -685,6 +937,8 @@ def _add_component(
             graph.add((node, prop, _decimal(float(value))))  # type: ignore[arg-type]
     for sector in _listed(details.get("sectors_unknown")):
         graph.add((node, CKG.sectorUnknown, Literal(str(sector))))
+    for unit in _listed(details.get("summed_units")):
+        graph.add((node, CKG.aggregatedFrom, NUTS[str(unit)]))
     if component.kind == "employment-specialisation" and star is not None:
         graph.add((node, CKG.sizeTest, Literal(star.size)))
         graph.add((node, CKG.specialisationTest, Literal(star.specialisation)))

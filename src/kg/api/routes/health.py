@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
-from pydantic import BaseModel
+from fastapi import APIRouter, Request
+from pydantic import BaseModel, Field
 
 from kg import __version__
 from kg.api.deps import StoreDep
@@ -18,10 +18,21 @@ class Health(BaseModel):
     version: str
     quads: int
     graphs: dict[str, int]
+    strength_index: str = Field(
+        description="ready: /api/strengths answers from memory; building: by queries until the "
+        "index of the current store is read; off: always by queries (KG_STRENGTH_INDEX=false)."
+    )
 
 
 @router.get("/healthz", response_model=Health)
-def healthz(store: StoreDep) -> Health:
+def healthz(request: Request, store: StoreDep) -> Health:
     """Answer when the service and its store are up, with the number of triples per graph."""
     sizes = store.graph_sizes()
-    return Health(status="ok", version=__version__, quads=sum(sizes.values()), graphs=sizes)
+    keeper = request.app.state.strengths
+    return Health(
+        status="ok",
+        version=__version__,
+        quads=sum(sizes.values()),
+        graphs=sizes,
+        strength_index=keeper.status() if keeper is not None else "off",
+    )

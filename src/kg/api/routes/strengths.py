@@ -30,6 +30,7 @@ from kg.strengths.answers import (
     technology_ranking,
 )
 from kg.strengths.compute import technology_slug
+from kg.strengths.keeper import StrengthIndexKeeper
 from kg.web import templates
 from kg.web.choropleth import EU27, render_choropleth
 
@@ -104,8 +105,9 @@ def strengths(
     region: Annotated[
         str,
         Query(
-            description="NUTS code of any version and level (an older code answers for the "
-            "region(s) it became, a NUTS 3 code for its NUTS 2 parent).",
+            description="NUTS code of any version and level (a country, NUTS 1 or NUTS 2 "
+            "region answers for itself, an older code for the region(s) it became, a NUTS 3 "
+            "code for its NUTS 2 parent).",
             examples=["ITI3"],
         ),
     ],
@@ -133,7 +135,9 @@ def strengths(
     cached = _CACHE.get(etag)
     if cached is not None:
         return Response(cached[0], media_type=cached[1], headers=headers)
-    answer = region_strengths(store, code, wanted)
+    keeper: StrengthIndexKeeper | None = request.app.state.strengths
+    index = keeper.current() if keeper is not None else None
+    answer = region_strengths(store, code, wanted, index=index)
     if media_type == JSON:
         body = json.dumps(answer.as_json(), ensure_ascii=False, indent=1).encode()
     else:
@@ -167,7 +171,12 @@ def technology_regions(
     settings: SettingsDep,
     technology: str,
     level: Annotated[
-        int, Query(ge=0, le=2, description="NUTS level: 2 regions (default) or 0 countries.")
+        int,
+        Query(
+            ge=0,
+            le=2,
+            description="NUTS level: 2 regions (default), 1 NUTS 1 regions or 0 countries.",
+        ),
     ] = 2,
     page: Annotated[int, Query(ge=1, description="Page number, from 1.")] = 1,
     per_page: Annotated[int | None, Query(ge=1, description="Rows per page.")] = None,

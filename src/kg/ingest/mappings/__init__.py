@@ -25,7 +25,6 @@ MAPPINGS: dict[str, tuple[str, str]] = {
     "project-partners": ("kg.ingest.mappings.partners", "map_project_partners"),
     "rdf": ("kg.ingest.mappings.rdf", "map_rdf"),
     "s3-priorities": ("kg.ingest.mappings.s3", "map_s3_priorities"),
-    "s3-technology-matches": ("kg.ingest.mappings.s3", "map_technology_matches"),
     "seeds": ("kg.ingest.mappings.seeds", "map_seed_facts"),
 }
 

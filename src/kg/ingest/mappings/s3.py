@@ -1,5 +1,4 @@
-"""S3 priorities (``data/sources/s3/s3_priorities.csv``) → strategies and priorities; keyword
-rules (``technology_rules.yaml``) → derived technology matches.
+"""S3 priorities (``data/sources/s3/s3_priorities.csv``) → strategies and priorities.
 
 ``map_s3_priorities`` yields one ``ckg:S3Priority`` per row and one
 ``ckg:SmartSpecialisationStrategy`` per (region, period) of the rows: ``{base}strategy/{nuts code}-
@@ -7,10 +6,8 @@ rules (``technology_rules.yaml``) → derived technology matches.
 period (1 January of the first year to 31 December of the last) and none when the sources do not
 state one. The table's columns and how each becomes RDF are in ``data/sources/s3/FORMATS.md``.
 
-``map_technology_matches`` reads the rule file and applies it to the converted priority and
-cluster tables: one ``ckg:TechnologyMatch`` per (resource, technology), with the shortcut
-``?resource ckg:derivedTechnology ?technology`` — never ``ckg:technology``, which stays for
-technologies a source names. See :mod:`kg.ingest.technology_rules`.
+Technologies are never derived here: :mod:`kg.technology_matches` derives them from the graph
+(``ckg:derivedTechnology``), apart from the ``ckg:technology`` a source names.
 """
 
 from __future__ import annotations
@@ -19,7 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from rdflib import Literal, URIRef
-from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS
+from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 
 from kg.ingest.mappings.curated_rows import (
     Regions,
@@ -46,7 +43,6 @@ from kg.ingest.mappings.curated_rows import (
 )
 from kg.ingest.readers import TableRow, read_table
 from kg.ingest.records import MappingContext, Record, RegionRemap
-from kg.ingest.technology_rules import Match, find_matches, load_rules, read_targets
 from kg.namespaces import CKG
 
 #: The columns of ``s3_priorities.csv`` (FORMATS.md, "S3 priorities"); all must be present.
@@ -227,79 +223,4 @@ def _strategy_record(
         raw={"strategy": key, "lines": strategy.lines},
         location=f"lines {lines}",
         region_remap=remap,
-    )
-
-
-# ── derived technology matches ────────────────────────────────────────────────────────────────
-
-
-def map_technology_matches(context: MappingContext) -> Iterator[Record]:
-    """One record per rule (its IRI ``{base}technology-rule/{id}``), then one per match."""
-    rules = load_rules(context.source_file)
-    for rule in rules.rules:
-        yield _rule_record(context, rule.id, rule.technology, rule.keywords, rule.note)
-    documents: dict[str, URIRef] = {}
-    for target in rules.targets:
-        documents[target.kind] = context.use(context.source_file.parent / target.file)
-    resources = read_targets(rules, context.source_file.parent)
-    for match in find_matches(rules, resources):
-        yield _match_record(context, match, documents[match.kind])
-
-
-def rule_iri(context: MappingContext, rule_id: str) -> URIRef:
-    """``{base}technology-rule/{id}``."""
-    return context.mint("technology-rule", rule_id)
-
-
-def resource_iri(context: MappingContext, kind: str, identifier: str) -> URIRef:
-    """The IRI the S3 or clusters mapping minted for a row of a rule target."""
-    return context.mint(kind, identifier)
-
-
-def _rule_record(
-    context: MappingContext, rule_id: str, technology: str, keywords: tuple[str, ...], note: str
-) -> Record:
-    graph = new_graph()
-    node = rule_iri(context, rule_id)
-    graph.add((node, RDF.type, PROV.Plan))
-    graph.add((node, RDFS.label, Literal(f"Technology keyword rule {rule_id} → {technology}")))
-    text = f"Keywords (whole words, any case): {', '.join(keywords)}."
-    if note:
-        text = f"{note} {text}"
-    graph.add((node, RDFS.comment, Literal(text, lang="en")))
-    graph.add((node, DCTERMS.source, context.source_document))
-    return Record(key=f"rule {rule_id}", graph=graph, raw={"rule": rule_id})
-
-
-def _match_record(context: MappingContext, match: Match, table: URIRef) -> Record:
-    graph = new_graph()
-    resource = resource_iri(context, match.kind, match.resource_id)
-    technology = technology_iri(match.technology)
-    # Ids and technology names are slugs already; "--" separates the resource from the technology.
-    local = f"{match.kind}-{match.resource_id}--{match.technology.replace(':', '-')}"
-    node = URIRef(f"{context.base_iri}technology-match/{local}")
-    graph.add((node, RDF.type, CKG.TechnologyMatch))
-    graph.add((node, CKG.matchedResource, resource))
-    graph.add((node, CKG.technology, technology))
-    for rule_id in match.rules:
-        graph.add((node, CKG.matchingRule, rule_iri(context, rule_id)))
-    for keyword in match.keywords:
-        graph.add((node, CKG.matchedKeyword, Literal(keyword)))
-    label = f"{match.technology} derived for {match.kind} {match.resource_id}"
-    graph.add((node, RDFS.label, Literal(label)))
-    graph.add((node, PROV.wasDerivedFrom, resource))
-    graph.add((node, DCTERMS.source, context.source_document))
-    graph.add((node, DCTERMS.source, table))
-    # The shortcut, kept apart from the sourced ckg:technology.
-    graph.add((resource, CKG.derivedTechnology, technology))
-    return Record(
-        key=f"{match.kind} {match.resource_id} → {match.technology}",
-        graph=graph,
-        raw={
-            "resource": f"{match.kind}:{match.resource_id}",
-            "technology": match.technology,
-            "rules": list(match.rules),
-            "keywords": list(match.keywords),
-        },
-        location=f"{match.file} line {match.line}",
     )
