@@ -435,3 +435,51 @@ def test_ranking_of_nuts1_regions_in_robotics(store: EmbeddedStore) -> None:
     assert all(len(row.region) == 3 for row in ranking.rows)
     # Baden-Württemberg: machinery 3.8 times the EU share, the highest NUTS 1 quotient
     assert "DE1" in [row.region for row in ranking.rows]
+
+
+def test_the_eu_reference_is_a_resource_summing_the_observations_it_links(
+    store: EmbeddedStore,
+) -> None:
+    """Robotics (one producer row, C28 × 0.25): the reference's EU figures are the sums of the
+    country observations it is derived from, and Marche's quotient is measured against it."""
+    reference = URIRef(f"{ID}strength-reference/employment/ati-robotics")
+    rows = store.query(
+        f"""SELECT ?activity (SUM(?v) AS ?sum) (COUNT(DISTINCT ?area) AS ?countries) WHERE {{
+            <{reference}> a ckg:StrengthReference ; prov:wasDerivedFrom ?obs .
+            ?obs sdmx-measure:obsValue ?v ; ckg:economicActivity ?activity ;
+                 sdmx-dimension:refArea ?area }} GROUP BY ?activity"""
+    ).rows
+    sums = {str(r["activity"]).rsplit("/", 1)[-1]: Decimal(str(r["sum"])) for r in rows}
+    assert {int(str(r["countries"])) for r in rows} == {27}  # the EU28 but Malta (C confidential)
+    assert set(sums) == {"28", *SECTIONS}
+    facts = {
+        str(r["p"]).rsplit("#", 1)[-1]: Decimal(str(r["o"]))
+        for r in store.query(
+            f"SELECT ?p ?o WHERE {{ <{reference}> ?p ?o FILTER(isLiteral(?o) && "
+            "DATATYPE(?o) = xsd:decimal) }"
+        ).rows
+    }
+    assert facts["technologyEmployment"] == Decimal("0.25") * sums["28"]
+    assert facts["regionEmployment"] == sum(sums[s] for s in SECTIONS)
+    component = URIRef(f"{ID}strength/ITI3/ati-robotics#employment-specialisation")
+    (row,) = store.query(
+        f"SELECT ?share WHERE {{ <{component}> ckg:reference <{reference}> ; "
+        "ckg:referenceShare ?share }"
+    ).rows
+    assert abs(Decimal(str(row["share"])) - facts["referenceShare"]) < Decimal("0.000001")
+
+
+def test_the_count_reference_sums_the_nuts2_observations_it_links(store: EmbeddedStore) -> None:
+    reference = URIRef(f"{ID}strength-reference/count/i40-patent-count")
+    (row,) = store.query(
+        f"""SELECT ?count (SUM(?v) AS ?sum) WHERE {{
+            <{reference}> ckg:observedCount ?count ; ckg:measuredBy ?indicator ;
+                          prov:wasDerivedFrom ?obs .
+            ?obs ckg:indicator ?indicator ; sdmx-measure:obsValue ?v }} GROUP BY ?count"""
+    ).rows
+    assert Decimal(str(row["count"])) == Decimal(str(row["sum"])) > 0
+    linked = store.query(
+        f"SELECT (COUNT(*) AS ?n) WHERE {{ ?c ckg:reference <{reference}> ; ckg:status ?s "
+        'FILTER(?s != "measured") }'
+    ).rows
+    assert int(str(linked[0]["n"])) == 0  # only measured components name a reference

@@ -367,7 +367,7 @@ WHERE {
               ckg:sectorCoverage ckg:base ckg:perMillionInhabitants ckg:regionsCompared
               ckg:sectorUnknown ckg:observedCount ckg:minimumCount ckg:measuredBy
               ckg:baseIndicator ckg:sizeTest ckg:specialisationTest ckg:focusTest
-              ckg:fallbackNote ckg:aggregatedFrom rdfs:comment }
+              ckg:fallbackNote ckg:aggregatedFrom ckg:reference rdfs:comment }
   ?s a ckg:TechnologyStrength ; ckg:region ?region ; ckg:technology ?technology ;
      ckg:hasComponent ?c .
   ?c ?p ?o .
@@ -397,6 +397,7 @@ _FACT_NAMES = {
     "technologyEmployment": "technology_employment",
     "regionEmployment": "region_employment",
     "referenceShare": "reference_share",
+    "reference": "reference",
     "sectorCoverage": "sector_coverage",
     "base": "base",
     "perMillionInhabitants": "per_million_inhabitants",

@@ -133,11 +133,25 @@ class Inputs:
     )
 
     @cached_property
+    def reference_countries(self) -> list[str]:
+        """The EU28 countries whose employment total is known: the EU reference is summed over
+        them (so the sector shares and the total rest on the same countries)."""
+        return [
+            code
+            for code in sorted(self.employment)
+            if self.units[code].level == 0
+            and _section_total({s: o.value for s, o in self.employment[code].items()}) is not None
+        ]
+
+    @cached_property
     def eu_reference(self) -> tuple[dict[str, float], float]:
         """EU28 employment per sector and over the denominator sections, summed over the
-        countries whose total is known (the same for every technology and level)."""
-        countries = [code for code in sorted(self.employment) if self.units[code].level == 0]
-        reference = _sum_sectors(self, countries)
+        reference countries (the same for every technology and level)."""
+        sums: dict[str, float] = defaultdict(float)
+        for code in self.reference_countries:
+            for sector, observation in self.employment[code].items():
+                sums[sector] += observation.value
+        reference = dict(sums)
         return reference, sum(reference.get(s, 0.0) for s in EMPLOYMENT_SECTIONS)
 
     def employment_at(self, level: int) -> dict[str, dict[str, Observation]]:
@@ -569,31 +583,31 @@ def _count_components(
     """The component of one count indicator for every unit that has it, by level: the NUTS 2
     units as published, NUTS 1 regions and countries summed from them; every level against the
     reference of the NUTS 2 units."""
-    base_slug = COUNT_BASES.get(slug, POPULATION_INDICATOR)
-    years = COUNT_WINDOWS.get(slug, DEFAULT_COUNT_WINDOW)
-    combine = _mean if base_slug == POPULATION_INDICATOR else _total
-
-    def pairs_at(level: int) -> dict[str, tuple[float, float]]:
-        """The units of a level with both numbers."""
-        by_code = inputs.counts_at(slug, level, years)
-        bases = inputs.counts_at(base_slug, level, years)
-        pairs: dict[str, tuple[float, float]] = {}
-        for code in sorted(by_code):
-            count, base = _total(by_code[code], years), combine(bases.get(code, []), years)
-            if count is not None and base is not None:
-                pairs[code] = (count, base)
-        return pairs
-
     # The reference: every NUTS 2 unit with both numbers (the same regions on both sides of the
     # ratio), the same for every level.
-    reference_pairs = pairs_at(2)
+    reference_pairs = _count_pairs(inputs, slug, 2)
     reference = (
         sum(count for count, _ in reference_pairs.values()),
         sum(base for _, base in reference_pairs.values()),
     )
     for level in LEVELS:
-        pairs = reference_pairs if level == 2 else pairs_at(level)
+        pairs = reference_pairs if level == 2 else _count_pairs(inputs, slug, level)
         yield from _count_level(inputs, level, slug, weight, pairs, reference)
+
+
+def _count_pairs(inputs: Inputs, slug: str, level: int) -> dict[str, tuple[float, float]]:
+    """The units of a level with both numbers of a count indicator: (count, base)."""
+    base_slug = COUNT_BASES.get(slug, POPULATION_INDICATOR)
+    years = COUNT_WINDOWS.get(slug, DEFAULT_COUNT_WINDOW)
+    combine = _mean if base_slug == POPULATION_INDICATOR else _total
+    by_code = inputs.counts_at(slug, level, years)
+    bases = inputs.counts_at(base_slug, level, years)
+    pairs: dict[str, tuple[float, float]] = {}
+    for code in sorted(by_code):
+        count, base = _total(by_code[code], years), combine(bases.get(code, []), years)
+        if count is not None and base is not None:
+            pairs[code] = (count, base)
+    return pairs
 
 
 def _window(observations: list[Observation], years: tuple[int, int]) -> list[Observation]:
@@ -740,21 +754,6 @@ def _known_sections_total(
     return sum(region[s] for s in known), reference_part
 
 
-def _sum_sectors(inputs: Inputs, countries: list[str]) -> dict[str, float]:
-    """EU28 employment per sector, summed over the countries whose total is known (so the
-    sector shares and the total rest on the same countries)."""
-    complete = [
-        code
-        for code in countries
-        if _section_total({s: o.value for s, o in inputs.employment[code].items()}) is not None
-    ]
-    sums: dict[str, float] = defaultdict(float)
-    for code in complete:
-        for sector, observation in inputs.employment[code].items():
-            sums[sector] += observation.value
-    return dict(sums)
-
-
 def _is_region(code: str) -> bool:
     """Extra-regio codes (``…ZZ``) are not regions."""
     return not code.endswith("ZZ")
@@ -854,6 +853,11 @@ class Triples(list[tuple[URIRef, URIRef, Identifier]]):
     """Triples in the order written (an rdflib graph of 170,000 triples takes seconds to
     build; the derivation writes them as N-Triples)."""
 
+    def extend_evidence(self, node: URIRef, observation: Observation) -> None:
+        """``node prov:wasDerivedFrom`` every observation of the graph ``observation`` rests on."""
+        for iri in observation.evidence:
+            self.add((node, PROV.wasDerivedFrom, iri))
+
     def add(self, triple: tuple[URIRef, URIRef, Identifier]) -> None:
         """Append a triple (the one method of rdflib's Graph the writers below use)."""
         self.append(triple)
@@ -865,6 +869,7 @@ def strengths_graph(
     """The strengths as RDF: each strength, its components (``#`` fragments of its IRI) and its
     evidence links."""
     graph = Triples()
+    references = reference_triples(inputs, base_iri, activity, graph)
     for record in records:
         node = strength_iri(base_iri, record.region, record.technology)
         graph.add((node, RDF.type, CKG.TechnologyStrength))
@@ -880,8 +885,94 @@ def strengths_graph(
         for iri in record.evidence:
             graph.add((node, PROV.wasDerivedFrom, iri))
         for component in record.components:
-            _add_component(graph, node, component, record.stars, inputs)
+            reference = references.get((component.kind, record.technology))
+            if "indicator" in component.details:
+                reference = references.get((component.kind, str(component.details["indicator"])))
+            if component.percentile is None:
+                reference = None  # not measured: compared with nothing
+            _add_component(graph, node, component, record.stars, inputs, reference)
     return graph
+
+
+def employment_reference_iri(base_iri: str, technology: URIRef) -> URIRef:
+    """``{base}strength-reference/employment/{ket|ati}-{name}``."""
+    return URIRef(f"{base_iri}strength-reference/employment/{technology_slug(technology)}")
+
+
+def count_reference_iri(base_iri: str, slug: str) -> URIRef:
+    """``{base}strength-reference/count/{indicator}``."""
+    return URIRef(f"{base_iri}strength-reference/count/{slug}")
+
+
+def reference_triples(
+    inputs: Inputs, base_iri: str, activity: URIRef, graph: Triples
+) -> dict[tuple[str, URIRef | str], URIRef]:
+    """Add the EU references the components are measured against to ``graph`` (one per
+    technology for employment, one per count indicator), each with the sums and the
+    observations summed; return them by (component kind, technology or indicator slug)."""
+    references: dict[tuple[str, URIRef | str], URIRef] = {}
+    reference, reference_total = inputs.eu_reference
+    countries = inputs.reference_countries
+    kind = "employment-specialisation"
+    for technology, weights in sorted(inputs.sector_weights.items()):
+        node = employment_reference_iri(base_iri, technology)
+        references[(kind, technology)] = node
+        sectors = [w.sector for w in weights]
+        employment = sum(w.weight * reference.get(w.sector, 0.0) for w in weights)
+        graph.add((node, RDF.type, CKG.StrengthReference))
+        graph.add(
+            (
+                node,
+                RDFS.label,
+                Literal(f"EU28 employment reference of {technology_slug(technology)}", lang="en"),
+            )
+        )
+        graph.add((node, CKG.componentKind, COMPONENT_KINDS[kind]))
+        graph.add((node, CKG.technology, technology))
+        graph.add((node, PROV.wasGeneratedBy, activity))
+        graph.add((node, CKG.technologyEmployment, _decimal(employment)))
+        graph.add((node, CKG.regionEmployment, _decimal(reference_total)))
+        graph.add((node, CKG.referenceShare, _decimal(employment / reference_total)))
+        years: set[int] = set()
+        for code in countries:
+            graph.add((node, CKG.aggregatedFrom, NUTS[code]))
+            for sector in (*sectors, *EMPLOYMENT_SECTIONS):
+                observation = inputs.employment[code].get(sector)
+                if observation is not None and observation.iri is not None:
+                    graph.add((node, PROV.wasDerivedFrom, observation.iri))
+                    years.add(observation.year)
+        for year in sorted(years):
+            graph.add((node, CKG.referenceYear, Literal(str(year), datatype=XSD.gYear)))
+    for slug in sorted(inputs.indicator_weights):
+        base_slug = COUNT_BASES.get(slug, POPULATION_INDICATOR)
+        count_kind = (
+            "count-intensity" if base_slug == POPULATION_INDICATOR else "count-specialisation"
+        )
+        window = COUNT_WINDOWS.get(slug, DEFAULT_COUNT_WINDOW)
+        pairs = _count_pairs(inputs, slug, 2)
+        if not pairs:
+            continue
+        node = count_reference_iri(base_iri, slug)
+        references[(count_kind, slug)] = node
+        graph.add((node, RDF.type, CKG.StrengthReference))
+        graph.add((node, RDFS.label, Literal(f"NUTS 2 reference of {slug}", lang="en")))
+        graph.add((node, CKG.componentKind, COMPONENT_KINDS[count_kind]))
+        graph.add((node, CKG.measuredBy, inputs.indicators[slug]))
+        graph.add((node, CKG.baseIndicator, inputs.indicators[base_slug]))
+        graph.add((node, PROV.wasGeneratedBy, activity))
+        graph.add((node, CKG.observedCount, _decimal(sum(c for c, _ in pairs.values()))))
+        graph.add((node, CKG.base, _decimal(sum(b for _, b in pairs.values()))))
+        counts = inputs.counts_at(slug, 2, window)
+        bases = inputs.counts_at(base_slug, 2, window)
+        years = set()
+        for code in pairs:
+            graph.add((node, CKG.aggregatedFrom, NUTS[code]))
+            for observation in (*_window(counts[code], window), *_window(bases[code], window)):
+                graph.extend_evidence(node, observation)
+                years.update(observation.years)
+        for year in sorted(years):
+            graph.add((node, CKG.referenceYear, Literal(str(year), datatype=XSD.gYear)))
+    return references
 
 
 def _add_component(
@@ -890,6 +981,7 @@ def _add_component(
     component: Component,
     star: Stars | None,
     inputs: Inputs,
+    reference: URIRef | None = None,
 ) -> None:
     details = component.details
     suffix = component.kind
@@ -903,6 +995,8 @@ def _add_component(
     graph.add((node, CKG.status, Literal(component.status)))
     published = str(details["published_region"])
     graph.add((node, CKG.publishedRegion, NUTS[published]))
+    if reference is not None:
+        graph.add((node, CKG.reference, reference))
     for year in _listed(details.get("years")):
         graph.add((node, CKG.referenceYear, Literal(str(year), datatype=XSD.gYear)))
     if "indicator" in details:
