@@ -142,11 +142,14 @@ def test_rd_observations_per_year_match_the_file(rd: Mapped) -> None:
     assert sum(expected.values()) == 1009 - 10  # less 10 values of EU28 and EA19
 
 
-def test_arxiv_observations_per_year_are_the_nuts2_rows_of_the_file(arxiv: Mapped) -> None:
+def test_arxiv_observations_per_year_are_the_nuts2_and_country_rows_of_the_file(
+    arxiv: Mapped,
+) -> None:
     column = "artificial_intelligence_count"
-    expected = counts_from_file(ARXIV_FILE, [column], "year", "region_id", region_level="2")
-    assert arxiv.per_indicator_and_year() == expected
-    assert sum(expected.values()) == 2128
+    regions = counts_from_file(ARXIV_FILE, [column], "year", "region_id", region_level="2")
+    countries = counts_from_file(ARXIV_FILE, [column], "year", "region_id", region_level="0")
+    assert arxiv.per_indicator_and_year() == regions + countries
+    assert (sum(regions.values()), sum(countries.values())) == (2128, 357)
 
 
 @pytest.mark.parametrize("fixture", ["i40", "rd", "arxiv"])

@@ -373,15 +373,31 @@ def _covered_by_counts(store: EmbeddedStore, indicator: str, first: int, last: i
     return {str(row["region"]).removeprefix(NUTS) for row in rows}
 
 
+def _own_ai_rows(country: str, first: int, last: int) -> list[int]:
+    """The country's own rows of the arXiv AI file in the window, read with the csv module."""
+    path = (
+        PROJECT_ROOT / "data" / "sources" / "indicators" / "arxiv_artificial_intelligence_count.csv"
+    )
+    with path.open(encoding="utf-8", newline="") as handle:
+        return [
+            int(row["artificial_intelligence_count"])
+            for row in csv.DictReader(handle)
+            if row["region_level"] == "0"
+            and row["region_id"] == country
+            and first <= int(row["year"]) <= last
+        ]
+
+
 @pytest.mark.parametrize("country", ["LT", "PL", "SK", "DE"])
-def test_countries_have_count_components_when_every_region_has_a_count(
+def test_countries_count_from_their_own_rows_or_from_every_region(
     store: EmbeddedStore, country: str
 ) -> None:
-    """A country's patents and AI preprints are the sums over its NUTS 2 regions, given only
-    when every one of them has a count in the window (a region without a row is unknown, not
-    0). In the bundled data LT has its AI preprints (LT01 2 + LT02 5 = 7, below the minimum of
-    10); PL92 has no arXiv row and PL71 no patent in the windows, SK02 and SK03 no AI preprint and
-    SK03, SK04 no patent, so PL and SK have no count component; DE has its patents."""
+    """A country's count is its own published row where the source publishes countries (the
+    arXiv files do: LT, PL, SK and DE have AI preprints of their own); otherwise — Industry 4.0
+    patents are published for NUTS 2 regions only — the sum over its NUTS 2 regions, given only
+    when every one of them has a count in the window (a region without a row is unknown, not 0):
+    PL71 has no patent in 2016-2018, SK03 and SK04 none, so PL and SK have no patent component;
+    DE has its patents."""
     children = _children(store, country)
     answer = region_strengths(store, country)
     for indicator, (first, last) in (
@@ -394,25 +410,21 @@ def test_countries_have_count_components_when_every_region_has_a_count(
             for c in s.components
             if c.facts.get("indicator") == f"{ID}indicator/{indicator}"
         ]
+        own = indicator.startswith("arxiv") and bool(_own_ai_rows(country, first, last))
         covered = set(children) <= _covered_by_counts(store, indicator, first, last)
-        assert bool(found) == covered, (country, indicator)
+        assert bool(found) == (own or covered), (country, indicator)
         for component in found:
             assert component.published_region == country
-            assert component.facts["summed_units"]
-    if country == "LT":
-        (ai,) = {
-            c.facts["count"]
-            for s in answer.strengths
-            for c in s.components
-            if c.kind == "count-specialisation"
-        }
-        assert ai == 7
-    if country == "DE":
-        assert any(
-            c.kind == "count-intensity" and c.status == "measured"
-            for s in answer.strengths
-            for c in s.components
-        )
+            assert bool(component.facts.get("summed_units")) == (not own)
+            if own:
+                assert component.facts["count"] == sum(_own_ai_rows(country, first, last))
+    patents = {
+        c.status
+        for s in answer.strengths
+        for c in s.components
+        if c.facts.get("indicator") == f"{ID}indicator/i40-patent-count"
+    }
+    assert patents == ({"measured"} if country == "DE" else set())
 
 
 def test_every_nuts1_region_but_overseas_france_has_strengths(store: EmbeddedStore) -> None:

@@ -34,7 +34,7 @@ METHOD = Method(
         "regions, only where these cover the whole region and every figure is known."
     ),
     documentation="docs/strengths.md",
-    version="1.2.0",
+    version="1.3.0",
 )
 #: The source graphs strengths are computed from (by source name).
 INPUT_SOURCES = (

@@ -163,9 +163,10 @@ class Inputs:
         self, slug: str, level: int, years: tuple[int, int]
     ) -> dict[str, list[Observation]]:
         """A count indicator's observations by region at one NUTS level, for a window of
-        ``years``: the published NUTS 2 units' observations; for a NUTS 1 region or a country
-        one value, the sum of its NUTS 2 units' figures over the window (each unit's total, or
-        for the population its mean: the figure its own component uses)."""
+        ``years``: the published NUTS 2 units' observations; for a country its own published
+        observations when the source has some in the window (as for employment); otherwise, and
+        for a NUTS 1 region, one value, the sum of its NUTS 2 units' figures over the window
+        (each unit's total, or for the population its mean: the figure its own component uses)."""
         own = {
             code: observations
             for code, observations in self.counts.get(slug, {}).items()
@@ -184,9 +185,14 @@ class Inputs:
                     parts = tuple((code, o) for o in chosen)
                     year = max(o.year for o in chosen)
                     figures[code] = {slug: Observation(None, value, year, parts)}
-            self._summed_counts[key] = {
+            by_region = {
                 code: [summed[slug]] for code, summed in self.aggregate(figures, level).items()
             }
+            if level == 0:
+                for code, observations in self.counts.get(slug, {}).items():
+                    if self.units[code].level == 0 and _window(observations, years):
+                        by_region[code] = observations  # the country's own rows
+            self._summed_counts[key] = by_region
         return self._summed_counts[key]
 
     @cached_property

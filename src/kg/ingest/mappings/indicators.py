@@ -252,7 +252,9 @@ EURITO_ARXIV["arxiv_count"] = (
     ),
 )
 ARXIV_COLUMNS = ["year", "region_type", "region_year_spec", "region_id", "region_level"]
-ARXIV_LEVEL = "2"
+#: The NUTS levels loaded: NUTS 2 regions, and countries (their own totals, which the national
+#: strengths use: summing the regions fails where a region has no row). NUTS 1 and 3 are skipped.
+ARXIV_LEVELS = ("0", "2")
 
 
 # --- Eurostat regional accounts and labour market: the denominators of intensities --------------
@@ -425,8 +427,8 @@ def map_eurostat_rd(context: MappingContext) -> Iterator[Record]:
 
 
 def map_arxiv_counts(context: MappingContext) -> Iterator[Record]:
-    """One observation per NUTS 2 row of an EURITO arXiv count file (:data:`EURITO_ARXIV`);
-    rows of other NUTS levels are skipped (and counted on the data set)."""
+    """One observation per NUTS 2 or country row of an EURITO arXiv count file
+    (:data:`EURITO_ARXIV`); rows of other NUTS levels are skipped (and counted on the data set)."""
     column = _value_column(context.source_file, ARXIV_COLUMNS, EURITO_ARXIV)
     dataset, indicator = EURITO_ARXIV[column]
     cube = _Cube(context, dataset, (indicator,))
@@ -438,7 +440,7 @@ def map_arxiv_counts(context: MappingContext) -> Iterator[Record]:
         problem = row.problem or (
             None if level.isdigit() else f"line {row.line}: region_level {level!r} is not a level"
         )
-        if problem is None and level != ARXIV_LEVEL:
+        if problem is None and level not in ARXIV_LEVELS:
             cube.tally["rows of other NUTS levels"] += 1
             continue
         if problem is None and dataset.years and not _in_years(row["year"], dataset.years):
