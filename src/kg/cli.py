@@ -48,11 +48,9 @@ from kg.strengths.answers import (
     parse_technology,
     region_strengths,
 )
-from kg.technology_matches import RULES_FILE as TECHNOLOGY_RULES_FILE
 from kg.technology_matches import input_graphs as technology_match_inputs
 from kg.technology_matches import rebuild_technology_matches
 from kg.technology_matches.review import review_markdown
-from kg.technology_matches.rules import load_rules
 from kg.validation import ShapeValidator
 
 app = typer.Typer(
@@ -238,7 +236,7 @@ def _derive_technology_matches_if_possible(
     if len(inputs) < 2 or not store.graph_sizes().get(inputs[-1]):
         return None
     task = progress.add_task("technology matches: deriving", total=None)
-    report, _, _ = rebuild_technology_matches(store, settings, validator)
+    report = rebuild_technology_matches(store, settings, validator).report
     progress.remove_task(task)
     return report
 
@@ -456,15 +454,14 @@ def technology_matches(
             task = progress.add_task("technology matches: deriving", total=None)
             validator = _validator(settings) if check else None
             try:
-                report, resources, matches = rebuild_technology_matches(store, settings, validator)
+                run = rebuild_technology_matches(store, settings, validator)
             finally:
                 if validator is not None:
                     validator.close()
             progress.remove_task(task)
-        out.print(report.summary(), highlight=False)
+        out.print(run.report.summary(), highlight=False)
         if review is not None:
-            rules = load_rules(settings.data_dir / TECHNOLOGY_RULES_FILE)
-            text = review_markdown(rules, resources, matches, settings.base_iri)
+            text = review_markdown(run.rules, run.resources, run.matches, settings.base_iri)
             review.write_text(text, encoding="utf-8")
             out.print(f"review written to {review}", highlight=False)
 

@@ -944,9 +944,9 @@ def reference_triples(
             graph.add((node, CKG.aggregatedFrom, NUTS[code]))
             for sector in (*sectors, *EMPLOYMENT_SECTIONS):
                 observation = inputs.employment[code].get(sector)
-                if observation is not None and observation.iri is not None:
-                    graph.add((node, PROV.wasDerivedFrom, observation.iri))
-                    years.add(observation.year)
+                if observation is not None:
+                    graph.extend_evidence(node, observation)
+                    years.update(observation.years)
         for year in sorted(years):
             graph.add((node, CKG.referenceYear, Literal(str(year), datatype=XSD.gYear)))
     for slug in sorted(inputs.indicator_weights):

@@ -34,7 +34,8 @@ from rdflib.term import Identifier
 
 from kg.config import Settings
 from kg.derive import DeriveReport, Method, derive
-from kg.namespaces import ATI, CKG, KET, NACE
+from kg.ingest.mappings.curated_rows import technology_iri
+from kg.namespaces import CKG, NACE, curie
 from kg.store import Store
 from kg.technology_matches.rules import Resource, RuleSet, load_rules, rule_hits
 from kg.validation import ShapeValidator
@@ -191,19 +192,6 @@ def _note(match: Match, rule_id: str, evidence: Sequence[tuple[str, str]]) -> No
             match.evidence.append(pair)
 
 
-def technology_iri(curie: str) -> URIRef:
-    """``ket:photonics`` → the concept IRI."""
-    prefix, name = curie.split(":", 1)
-    return (KET if prefix == "ket" else ATI)[name]
-
-
-def curie(technology: URIRef) -> str:
-    """The concept IRI → ``ket:photonics``."""
-    text = str(technology)
-    prefix = "ket" if text.startswith(str(KET)) else "ati"
-    return f"{prefix}:{text.rsplit('/', 1)[-1]}"
-
-
 def rule_iri(base_iri: str, rule_id: str) -> URIRef:
     """``{base}technology-rule/{id}``."""
     return URIRef(f"{base_iri}technology-rule/{rule_id}")
@@ -212,7 +200,7 @@ def rule_iri(base_iri: str, rule_id: str) -> URIRef:
 def match_iri(base_iri: str, resource: str, technology: URIRef) -> URIRef:
     """``{base}technology-match/{resource path with '-'}--{ket|ati}-{name}``."""
     local = resource.removeprefix(base_iri).replace("/", "-")
-    return URIRef(f"{base_iri}technology-match/{local}--{curie(technology).replace(':', '-')}")
+    return URIRef(f"{base_iri}technology-match/{local}--{curie(str(technology)).replace(':', '-')}")
 
 
 Triple = tuple[URIRef, URIRef, Identifier]
@@ -257,7 +245,7 @@ def matches_graph(
     for match in matches:
         resource = URIRef(match.resource.iri)
         node = match_iri(base_iri, match.resource.iri, match.technology)
-        label = f"{curie(match.technology)} derived for {match.resource.label}"
+        label = f"{curie(str(match.technology))} derived for {match.resource.label}"
         triples += [
             (node, RDF.type, CKG.TechnologyMatch),
             (node, RDFS.label, Literal(label)),
@@ -284,39 +272,41 @@ def input_graphs(store: Store, settings: Settings) -> list[str]:
     return [*(str(row["g"]) for row in rows), settings.source_graph(TABLE_SOURCE)]
 
 
+@dataclass(frozen=True)
+class MatchRun:
+    """One derivation: its report, and the rules, resources and matches (for the review page)."""
+
+    report: DeriveReport
+    rules: RuleSet
+    resources: list[Resource]
+    matches: list[Match]
+
+
 def rebuild_technology_matches(
     store: Store, settings: Settings, validator: ShapeValidator | None
-) -> tuple[DeriveReport, list[Resource], list[Match]]:
+) -> MatchRun:
     """Derive every technology match into ``{base}graph/technology-matches``, replacing the old
-    ones; also return what was read and found (for the review page)."""
+    ones."""
     rules = load_rules(settings.data_dir / RULES_FILE)
-    seen: dict[str, list[Resource] | list[Match]] = {}
-
-    def compute(source: Store, activity: URIRef) -> list[Triple]:
-        resources = read_resources(source)
-        matches = find_matches(rules, resources, read_sector_table(source))
-        seen.update(resources=resources, matches=matches)
-        method = URIRef(f"{settings.source_graph(METHOD.name)}#method")
-        return matches_graph(rules, matches, settings.base_iri, method)
-
-    def record_key(subject: URIRef) -> str:
-        # A match is validated with its resource's shortcut (the shape checks both together).
-        text = str(subject)
-        if "/technology-match/" in text:
-            return text.split("/technology-match/", 1)[1].split("--", 1)[0]
-        local = text.removeprefix(settings.base_iri).replace("/", "-")
-        return local if text.startswith(settings.base_iri) else text
-
+    resources = read_resources(store)
+    matches = find_matches(rules, resources, read_sector_table(store))
+    method = URIRef(f"{settings.source_graph(METHOD.name)}#method")
+    triples = matches_graph(rules, matches, settings.base_iri, method)
+    # A match is validated together with its resource's shortcut (the shape checks both).
+    owner = {
+        str(match_iri(settings.base_iri, m.resource.iri, m.technology)): m.resource.iri
+        for m in matches
+    }
     report = derive(
         store,
         settings,
         validator,
         method=METHOD,
         inputs=input_graphs(store, settings),
-        compute=compute,
-        record_key=record_key,
+        compute=lambda _store, _activity: triples,
+        record_key=lambda subject: owner.get(str(subject), str(subject)),
     )
-    return report, seen["resources"], seen["matches"]  # type: ignore[return-value]
+    return MatchRun(report, rules, resources, matches)
 
 
 _TEXTS = """

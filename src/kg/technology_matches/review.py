@@ -7,7 +7,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
-from kg.technology_matches import Match, curie
+from kg.namespaces import curie
+from kg.technology_matches import Match
 from kg.technology_matches.rules import Resource, RuleSet
 
 KIND_NAMES = {"s3-priority": "S3 priorities", "cluster": "cluster organisations"}
@@ -49,7 +50,7 @@ def review_markdown(
         gives = f"`{rule.technology}`" if rule.technology else "NACE " + ", ".join(rule.nace)
         lines.append(f"| {rule.id} | {gives} | {per_rule[rule.id]} |")
     lines += ["", "## Matches per technology", "", "| technology | matches |", "|---|---|"]
-    per_technology = Counter(curie(m.technology) for m in matches)
+    per_technology = Counter(curie(str(m.technology)) for m in matches)
     for technology, count in sorted(per_technology.items()):
         lines.append(f"| `{technology}` | {count} |")
     matched = {m.resource.iri for m in matches}
@@ -84,7 +85,7 @@ def _match_table(matches: Iterable[Match], base_iri: str) -> list[str]:
         sectors = ", ".join(str(a).rsplit("/", 1)[-1] for a in match.activities)
         lines.append(
             f"| `{_local(match.resource.iri, base_iri)}` | {_cell(match.resource.label)} | "
-            f"`{curie(match.technology)}` | {', '.join(match.rules)} | {_cell(words)} | "
+            f"`{curie(str(match.technology))}` | {', '.join(match.rules)} | {_cell(words)} | "
             f"{sectors} |"
         )
     return lines
