@@ -126,7 +126,7 @@ def bench_rebuild(store_path: Path, work: Path, runs: int) -> dict[str, Any]:
     return {"seconds": seconds, "median_s": statistics.median(seconds)}
 
 
-def _serve(copy: Path, index: bool) -> tuple[subprocess.Popen[bytes], str]:
+def serve(copy: Path, index: bool) -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
     env = {
         "KG_STORE_PATH": str(copy),
@@ -189,14 +189,14 @@ def bench_http(store_path: Path, work: Path, repeat: int) -> dict[str, Any]:
                 start = time.perf_counter()
                 region_strengths(store, code)
                 in_process.append((time.perf_counter() - start) * 1000)
-    server, base = _serve(copy, index=False)
+    server, base = serve(copy, index=False)
     try:
         by_queries = _answers(base, repeat)
     finally:
         server.terminate()
         server.wait(timeout=30)
     started = time.monotonic()
-    server, base = _serve(copy, index=True)
+    server, base = serve(copy, index=True)
     try:
         while httpx.get(f"{base}/healthz", timeout=10).json()["strength_index"] != "ready":
             time.sleep(0.2)

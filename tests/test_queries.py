@@ -12,6 +12,7 @@ import pytest
 from kg.queries import (
     Catalogue,
     CatalogueError,
+    Column,
     ParameterError,
     ParameterType,
     read_saved_query,
@@ -143,6 +144,43 @@ BROKEN = [
         "SELECT, CONSTRUCT or ASK",
     ),
     (
+        "unknown-column",
+        "#+ summary: x\n#+ description: y\n#+ tags: [a]\n#+ columns:\n#+   s: Subject\n"
+        "#+   o: Object\nSELECT ?s WHERE {?s ?p ?o}\n",
+        6,
+        "the query has no column ?o (its columns: s)",
+    ),
+    (
+        # The column's own line is named, not the line of the parameter of the same name.
+        "column-named-like-a-parameter",
+        "#+ summary: x\n#+ description: y\n#+ tags: [a]\n#+ params:\n"
+        "#+   n: {type: integer, example: 1}\n#+ columns:\n#+   s: Subject\n#+   n: Number\n"
+        "SELECT ?s WHERE {?s ?p ?n}\n",
+        8,
+        "column n: the query has no column ?n",
+    ),
+    (
+        "column-without-label",
+        "#+ summary: x\n#+ description: y\n#+ tags: [a]\n#+ columns:\n#+   s: {unit: persons}\n"
+        "SELECT ?s WHERE {?s ?p ?o}\n",
+        5,
+        "needs a label",
+    ),
+    (
+        "column-unknown-key",
+        "#+ summary: x\n#+ description: y\n#+ tags: [a]\n#+ columns:\n"
+        "#+   s: {label: Subject, units: persons}\nSELECT ?s WHERE {?s ?p ?o}\n",
+        5,
+        "unknown key 'units'",
+    ),
+    (
+        "columns-not-a-mapping",
+        "#+ summary: x\n#+ description: y\n#+ tags: [a]\n#+ columns: [s]\n"
+        "SELECT ?s WHERE {?s ?p ?o}\n",
+        4,
+        "columns must be a mapping",
+    ),
+    (
         "syntax-error",
         "#+ summary: x\n#+ description: y\n#+ tags: [a]\nSELECT ?s WHERE {\n  ?s ?p ?o .\n"
         "  ?s ?p ) }\n",
@@ -173,6 +211,46 @@ def test_every_broken_file_is_reported_at_once(tmp_path: Path) -> None:
     with pytest.raises(CatalogueError) as caught:
         Catalogue.load(tmp_path)
     assert len(caught.value.errors) == 3
+
+
+def test_columns_are_labelled_with_units_and_fall_back_to_the_variable(tmp_path: Path) -> None:
+    text = GOOD.replace(
+        "SELECT ?region ?level",
+        "#+ columns:\n#+   region: Region\n"
+        "#+   level: {label: NUTS level, unit: 0 country to 3}\nSELECT ?region ?level ?extra",
+    ).replace("ckg:nutsLevel ?level .", "ckg:nutsLevel ?level . BIND(1 AS ?extra)")
+    query = read_saved_query(write(tmp_path, "labelled", text))
+    assert query.variables == ("region", "level", "extra")
+    assert query.column("region").heading == "Region"
+    assert query.column("level").heading == "NUTS level (0 country to 3)"
+    assert query.column("extra") == Column("extra", "extra")  # not declared: the variable
+    construct = read_saved_query(FIXTURES / "region-graph.rq")
+    assert construct.variables == ("subject", "predicate", "object")
+
+
+def test_every_bundled_query_labels_every_column_of_its_answer() -> None:
+    """Every projected variable (or subject/predicate/object of a CONSTRUCT) has a label."""
+    catalogue = Catalogue.load(ROOT / "queries")
+    unlabelled = {
+        name: sorted(set(query.variables) - set(query.columns))
+        for name, query in catalogue.items()
+        if set(query.variables) - set(query.columns)
+    }
+    assert unlabelled == {}, "columns without a label in the header's columns:"
+    for query in catalogue.values():
+        for column in query.columns.values():
+            # Labels are words for people, not the variable name again.
+            assert column.label != column.name, (query.name, column.name)
+            assert "_" not in column.label, (query.name, column.label)
+
+
+def test_the_catalogue_lists_each_question_once_under_its_first_tag() -> None:
+    catalogue = Catalogue.load(ROOT / "queries")
+    groups = catalogue.by_primary_tag()
+    listed = [query.name for queries in groups.values() for query in queries]
+    assert sorted(listed) == sorted(catalogue)
+    assert all(query.tags[0] == tag for tag, queries in groups.items() for query in queries)
+    assert list(groups) == sorted(groups)
 
 
 def test_bundled_catalogue_loads_and_every_query_parses_with_its_examples() -> None:

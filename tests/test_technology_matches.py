@@ -107,6 +107,60 @@ TECHNOLOGY_PRIORITIES = [
         ("Biotechnologiczne procesy i produkty chemii specjalistycznej",),
         {KET["industrial-biotechnology"]},
     ),
+    # words of the later curated files, in the labels' own languages (no English rendering)
+    (("Produktionstechnik",), {KET["advanced-manufacturing-technologies"]}),
+    (
+        ("Nachhaltige Produktionstechniken und neue Werkstoffe",),
+        {KET["advanced-manufacturing-technologies"], KET["advanced-materials"]},
+    ),
+    (
+        ("Innovative Werkstoffe und Intelligente Produktion",),
+        {KET["advanced-manufacturing-technologies"], KET["advanced-materials"]},
+    ),
+    (("Neue Materialien",), {KET["advanced-materials"]}),
+    (("Smarta material",), {KET["advanced-materials"]}),
+    (("matériaux avancés",), {KET["advanced-materials"]}),
+    (
+        ("les matériaux, procédés, technologies de production en lien avec l’industrie du futur",),
+        {KET["advanced-manufacturing-technologies"]},
+    ),
+    (("Optique et photonique",), {KET["photonics"]}),
+    (("Mikrosystemtechnik, Sensorik, Automation",), {KET["micro-and-nanoelectronics"]}),
+    (("electrónica",), {KET["micro-and-nanoelectronics"]}),
+    (("Bâtiment intelligent à haute efficacité énergétique",), {ATI["internet-of-things"]}),
+    (("Movilidad eléctrica y conectada",), {ATI["mobility"]}),
+    (("les mobilités",), {ATI["mobility"]}),
+    (("Tecnologias Críticas, Energia e Mobilidade Inteligente",), {ATI["mobility"]}),
+    (("Framtidens mobilitet",), {ATI["mobility"]}),
+    (
+        ("automóvil y mecatrónica",),
+        {KET["advanced-manufacturing-technologies"], ATI["mobility"]},
+    ),
+    (("Motoryzacja",), {ATI["mobility"]}),
+    (
+        ("Energie, Maschinen- und Anlagenbau, Ressourceneffizienz",),
+        {KET["advanced-manufacturing-technologies"]},
+    ),
+    (
+        ("Digitalisierung",),
+        {ATI["cloud-technologies"], ATI["big-data"], ATI["artificial-intelligence"]},
+    ),
+    (
+        ("digitalización",),
+        {ATI["cloud-technologies"], ATI["big-data"], ATI["artificial-intelligence"]},
+    ),
+    (
+        ("IKT, Medien und Kreativwirtschaft",),
+        {KET["micro-and-nanoelectronics"], ATI["connectivity"], ATI["cloud-technologies"]},
+    ),
+    (
+        ("Informatyka i telekomunikacja",),
+        {KET["micro-and-nanoelectronics"], ATI["connectivity"], ATI["cloud-technologies"]},
+    ),
+    (
+        ("Sectorul IT și industriile creative", "IT sector and creative industries"),
+        {KET["micro-and-nanoelectronics"], ATI["connectivity"], ATI["cloud-technologies"]},
+    ),
 ]
 
 NON_TECHNOLOGY_PRIORITIES = [
@@ -123,6 +177,29 @@ NON_TECHNOLOGY_PRIORITIES = [
     ("Energija i održivi okoliš", "Energy and sustainable environment"),
     # "Industry 4.0" names a paradigm, not one technology; "digital" alone names none
     ("Digitálne Slovensko a kreatívny priemysel", "Digital Slovakia and creative industry"),
+    ("Industria 4.0", "Industry 4.0"),
+    ("vernetzte Industrie", "Connected industry"),
+    ("digitale Wirtschaft", "Digital economy"),
+    ("le numérique", "Digital"),
+    # materials alone, energy, health, life sciences, maritime, social innovation: none
+    ("Werkstoffe, Material- und Oberflächentechnik", "Materials, materials and surface technology"),
+    ("les matériaux", "Materials"),
+    ("Energietechnik", "Energy technology"),
+    ("Gesundheitswirtschaft", "Health economy"),
+    ("Lebenswissenschaften", "Life sciences"),
+    ("maritime Wirtschaft", "Maritime economy"),
+    ("Tecnologia del mare", "Marine technology"),
+    ("Tourismus",),
+    ("Património, Indústrias Culturais e Criativas e Serviços de Turismo",),
+    ("innovation sociale, innovation publique et inclusion sociale",),
+    ("Alimentação e Floresta", "Food and forestry"),
+    # green (agricultural) and medical biotechnology are not industrial biotechnology
+    (
+        "Agroalimentar, Agro-transformação, Floresta e Biotecnologia Verde",
+        "Agri-food, agro-processing, forestry and green biotechnology",
+    ),
+    ("Medizintechnik und Biotechnologie",),
+    ("Biotechnologie et services appliqués à la santé et à la cosmétique",),
 ]
 
 
@@ -190,6 +267,8 @@ def test_keywords_match_whole_words_in_any_case_and_acronyms_only_in_capitals() 
     assert keyword_pattern("big data").search("Big  Data")
     # "ITC" (Romanian for ICT) must not fire on a word, "ai" (Italian) on nothing
     assert derived(priority("Sviluppo itc delle imprese")) == {}
+    # "IT" alone is too short to be safe; "IT sector" names the industry
+    assert derived(priority("Sicurezza IT e qualità della vita")) == {}
     assert not any(rule.matches("contributi ai sistemi produttivi") for rule in RULES.all)
 
 
@@ -271,14 +350,14 @@ def test_the_stored_matches_are_the_derivation_of_the_stored_graph(store: Embedd
         for r in select(store, "SELECT ?r ?t WHERE { ?r ckg:derivedTechnology ?t }")
     }
     assert shortcuts == expected
-    # what the rules reach on the bundled priorities (see the review page): 61 of 182 have a
+    # what the rules reach on the bundled priorities (see the review page): 192 of 662 have a
     # sourced or derived technology; the rest are health, food, energy, tourism, culture …
     priorities = [r for r in resources if r.kind == "s3-priority"]
     covered = {r.iri for r in priorities if r.sourced} | {
         i for i, _ in expected if "/s3-priority/" in i
     }
-    assert len(priorities) == 182
-    assert len(covered) >= 55
+    assert len(priorities) == 662
+    assert len(covered) >= 185
 
 
 def test_derived_technologies_never_become_sourced_ones(store: EmbeddedStore) -> None:

@@ -23,6 +23,9 @@ from kg.ingest.mappings import MAPPINGS
 from kg.ingest.pipeline import IngestReport, ingest_file
 from kg.ingest.provenance import SourceDescription
 from kg.ingest.sources import load_manifest
+from kg.matching import input_graphs as match_inputs
+from kg.matching import rebuild_matches
+from kg.matching.answers import MatchAnswer, answer_csv, region_results
 from kg.namespaces import curie
 from kg.queries import Catalogue
 from kg.stats import (
@@ -213,10 +216,21 @@ def build(
                         mapping_name=spec.mapping,
                     )
                 )
-            derived = [
-                _derive_technology_matches_if_possible(store, settings, validator, progress),
-                _derive_strengths_if_possible(store, settings, progress),
-            ]
+            # A derived graph is computed again when a graph it reads was loaded (or derived)
+            # now: `kg build --source nace` leaves them as they are.
+            changed = {settings.source_graph(spec.name) for spec in specs}
+            derived: list[DeriveReport | None] = []
+            if changed & set(technology_match_inputs(store, settings)):
+                derived.append(
+                    _derive_technology_matches_if_possible(store, settings, validator, progress)
+                )
+                changed.add(settings.source_graph("technology-matches"))
+            if changed & {settings.source_graph(name) for name in STRENGTH_SOURCES}:
+                derived.append(_derive_strengths_if_possible(store, settings, progress))
+                changed.add(settings.source_graph("strengths"))
+            strengths_stored = store.graph_sizes().get(settings.source_graph("strengths"))
+            if strengths_stored and changed & set(match_inputs(store, settings)):
+                derived.append(_derive_matches(store, settings, progress))
             total = len(store)
         _print_reports(reports)
         for report in derived:
@@ -255,6 +269,17 @@ def _derive_strengths_if_possible(
         return None
     task = progress.add_task("strengths: computing", total=None)
     report = rebuild_strengths(store, settings, None)
+    progress.remove_task(task)
+    return report
+
+
+def _derive_matches(store: Store, settings: Settings, progress: Progress) -> DeriveReport:
+    """Recompute every region's matches, gaps and peers from the strengths just computed.
+
+    Not checked against the shapes here either (about 30 s more); `kg match --rebuild --check`
+    and the test suite, on the bundled data, do."""
+    task = progress.add_task("matches: computing", total=None)
+    report = rebuild_matches(store, settings, None)
     progress.remove_task(task)
     return report
 
@@ -464,6 +489,136 @@ def technology_matches(
             text = review_markdown(run.rules, run.resources, run.matches, settings.base_iri)
             review.write_text(text, encoding="utf-8")
             out.print(f"review written to {review}", highlight=False)
+
+
+class MatchOutput(StrEnum):
+    """Output formats of ``kg match``, ``kg gaps`` and ``kg peers``."""
+
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+@app.command()
+def match(
+    region: Annotated[
+        str | None, typer.Argument(help="NUTS code of any version and level, e.g. ITI3.")
+    ] = None,
+    technology: Annotated[
+        str | None, typer.Option(help="Only this technology (ket:NAME or ati:NAME).")
+    ] = None,
+    min_score: Annotated[
+        float | None, typer.Option(min=0.0, max=1.0, help="Only matches scoring at least this.")
+    ] = None,
+    limit: Annotated[int | None, typer.Option(min=1, help="At most this many matches.")] = None,
+    rebuild: Annotated[
+        bool, typer.Option("--rebuild", help="Recompute every region's matches, gaps and peers.")
+    ] = False,
+    check: Annotated[
+        bool, typer.Option("--check", help="With --rebuild: validate them against the shapes.")
+    ] = False,
+    fmt: Annotated[
+        MatchOutput, typer.Option("--format", help="Output format.")
+    ] = MatchOutput.table,
+) -> None:
+    """Partner regions measured strong in what REGION's S3 priorities need, with the reasons."""
+    settings = get_settings()
+    with _errors_to_exit_codes():
+        if rebuild:
+            with open_store(settings) as store, _progress() as progress:
+                task = progress.add_task("matches: computing", total=None)
+                validator = _validator(settings) if check else None
+                try:
+                    report = rebuild_matches(store, settings, validator)
+                finally:
+                    if validator is not None:
+                        validator.close()
+                progress.remove_task(task)
+            out.print(report.summary(), highlight=False)
+            if region is None:
+                return
+        if region is None:
+            raise InvalidInput("name a region (e.g. `kg match ITI3`) or use --rebuild")
+        wanted = parse_technology(technology) if technology else None
+        with open_store(settings, read_only=True) as store:
+            answer = region_results(
+                store, region, "match", technology=wanted, min_score=min_score, limit=limit
+            )
+        _print_results(answer, fmt)
+
+
+@app.command()
+def gaps(
+    region: Annotated[str, typer.Argument(help="NUTS code of any version and level, e.g. RO31.")],
+    fmt: Annotated[
+        MatchOutput, typer.Option("--format", help="Output format.")
+    ] = MatchOutput.table,
+) -> None:
+    """REGION's S3 priorities whose technologies it is not measured strong in, with helpers."""
+    settings = get_settings()
+    with _errors_to_exit_codes(), open_store(settings, read_only=True) as store:
+        _print_results(region_results(store, region, "gap"), fmt)
+
+
+@app.command()
+def peers(
+    region: Annotated[str, typer.Argument(help="NUTS code of any version and level, e.g. RO31.")],
+    fmt: Annotated[
+        MatchOutput, typer.Option("--format", help="Output format.")
+    ] = MatchOutput.table,
+) -> None:
+    """Regions structurally similar to REGION and stronger in what it needs, with the reasons."""
+    settings = get_settings()
+    with _errors_to_exit_codes(), open_store(settings, read_only=True) as store:
+        _print_results(region_results(store, region, "peer"), fmt)
+
+
+def _print_results(answer: MatchAnswer, fmt: MatchOutput) -> None:
+    if fmt is MatchOutput.json:
+        sys.stdout.write(json.dumps(answer.as_json(), ensure_ascii=False, indent=1) + "\n")
+        return
+    if fmt is MatchOutput.csv:
+        sys.stdout.write(answer_csv(answer).replace("\r\n", "\n"))
+        return
+    if answer.note:
+        out.print(answer.note, highlight=False, soft_wrap=True)
+    document = answer.as_json()
+    key = {"match": "matches", "gap": "gaps", "peer": "peers"}[answer.kind]
+    table = Table(
+        title=f"{key.capitalize()} of {answer.requested} ({answer.total})", show_lines=True
+    )
+    columns: tuple[str, ...]
+    rows: list[tuple[str, ...]]
+    if answer.kind == "match":
+        columns = ("#", "score", "priority → technology", "partner", "reasons")
+        rows = [
+            (str(r["rank"]), f"{r['score']:.3f}",
+             f"{r['priority']['label']} → {r['technology']['label']}",
+             f"{r['partnerRegion']['code']} {r['partnerRegion']['label']}",
+             "\n".join(r["reasons"][1:]))
+            for r in document[key]
+        ]  # fmt: skip
+    elif answer.kind == "gap":
+        columns = ("priority → technology", "gap", "local", "helpers")
+        rows = [
+            (f"{r['priority']['label']} → {r['technology']['label']}", r["gapKind"],
+             "" if r["localStrength"] is None or r["localStrength"]["score"] is None
+             else f"{r['localStrength']['score']:.3f}",
+             ", ".join(f"{h['region']['code']} {h['score']:.2f}" for h in r["helpers"]))
+            for r in document[key]
+        ]  # fmt: skip
+    else:
+        columns = ("#", "score", "peer", "similarity", "reasons")
+        rows = [
+            (str(r["rank"]), f"{r['score']:.3f}", f"{r['region']['code']} {r['region']['label']}",
+             f"{r['similarity']:.3f}", "\n".join(r["reasons"]))
+            for r in document[key]
+        ]  # fmt: skip
+    for column in columns:
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        table.add_row(*row)
+    out.print(table)
 
 
 class StrengthsOutput(StrEnum):

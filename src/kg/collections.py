@@ -14,6 +14,7 @@ import csv
 import datetime as dt
 import io
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -281,6 +282,25 @@ def resolve_scheme(value: str, store: Store) -> dict[str, Identifier]:
     return {"scheme": SCHEME[key]}
 
 
+#: Shortest and longest text the ``name`` filter looks for.
+NAME_LENGTH = (2, 100)
+
+
+def resolve_name(value: str, store: Store) -> dict[str, Identifier]:
+    """Text to find in a name: spaces collapsed, lower-cased (case is ignored), 2 to 100 characters.
+
+    >>> str(resolve_name("  Emilia   ROMAGNA ", None)["name"])
+    'emilia romagna'
+    """
+    text = " ".join(unicodedata.normalize("NFC", value).split()).lower()
+    shortest, longest = NAME_LENGTH
+    if not shortest <= len(text) <= longest:
+        raise _invalid(
+            "name", f"name must have {shortest} to {longest} characters; got {len(text)}"
+        )
+    return {"name": Literal(text)}
+
+
 def _column(store: Store, sparql: str) -> list[str]:
     result = store.query(sparql)
     return sorted(str(row[result.variables[0]]) for row in result.rows)
@@ -354,6 +374,14 @@ PERIOD = Parameter(
     _string("year or year range", r"^\d{4}(\s*[-/]\s*\d{4})?$"),
     resolve_period,
 )
+NAME = Parameter(
+    "name",
+    "Text in the name, in any language of its labels (preferred and alternative names); case "
+    "is ignored.",
+    "marche",
+    _string("2 to 100 characters"),
+    resolve_name,
+)
 SCHEME_PARAMETER = Parameter(
     "scheme",
     "Concept scheme: ket (the six Key Enabling Technologies of COM(2012) 341) or ati "
@@ -374,6 +402,11 @@ _WITH_TECHNOLOGY = (
 # A partner role names its project with org:organization; only some projects list their roles
 # with ckg:hasPartnerRole as well, so both directions are followed.
 _PARTNER_ROLE = "?s ckg:hasPartnerRole|^org:organization ?f_role . ?f_role a ckg:PartnerRole . "
+# Any label of the member, in any language, holds the text (both lower-cased).
+_NAMED = (
+    "?s skos:prefLabel|rdfs:label|skos:altLabel ?f_name . "
+    "FILTER(CONTAINS(LCASE(STR(?f_name)), ?name))"
+)
 _OVERLAPS_PERIOD = (
     "?f_period dcat:startDate ?f_start . OPTIONAL { ?f_period dcat:endDate ?f_end } "
     "FILTER(?f_start <= ?periodEnd && (!BOUND(?f_end) || ?f_end >= ?periodStart))"
@@ -436,6 +469,7 @@ REGIONS = Collection(
         Filter(LEVEL, "?s ckg:nutsLevel ?level .", "the region's NUTS level"),
         Filter(VERSION, "?s skos:inScheme ?version .", "the versions that have the code"),
         Filter(REGION, "?s skos:broader* ?region .", "the region itself and its sub-regions"),
+        Filter(NAME, _NAMED, "the region's names (NUTS names, transliterations)"),
     ),
 )
 
@@ -461,6 +495,7 @@ CLUSTERS = Collection(
         Filter(REGION, _IN_REGION, "the cluster's region"),
         Filter(KET, _WITH_TECHNOLOGY, "the cluster's technologies"),
         Filter(SECTOR, "?s ckg:naceSector/skos:broader* ?sector .", "the cluster's NACE sectors"),
+        Filter(NAME, _NAMED, "the cluster's name and acronyms"),
     ),
 )
 

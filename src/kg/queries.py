@@ -10,6 +10,16 @@ A saved query is a file, not code. Its header is a YAML document written as ``#+
     #+ params:
     #+   ket: {type: ket, label: Technology, default: "ket:photonics", example: "ket:photonics"}
     #+ chart: {label: region_label, value: clusters}
+    #+ columns:
+    #+   region: Region
+    #+   region_label: Region
+    #+   clusters: {label: Clusters working on it, unit: organisations}
+
+``columns`` gives each result column (a projected variable; ``subject``, ``predicate``,
+``object`` of a CONSTRUCT; ``answer`` of an ASK) the words people read in the table header: a
+label, or a label and a unit, shown as "Label (unit)". Programs keep the variable names (CSV and
+JSON headers are the variables); the labels are in the catalogue's JSON-LD and each operation's
+description. A column the query does not have is an error, like any other malformed header.
 
 The catalogue is read once at start-up; a malformed file stops the start with its path and line
 rather than being dropped (grlc silently skipped such files: its issues #52 and #92).
@@ -28,7 +38,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from pathlib import Path
@@ -50,12 +60,16 @@ from kg.store import Store
 RESERVED_NAMES = frozenset({"page", "per_page", "format"})
 #: grlc's keys that mean something here too; any other key is a mistake in the header.
 HEADER_KEYS = frozenset(
-    {"summary", "description", "tags", "params", "chart", "method", "pagination"}
+    {"summary", "description", "tags", "params", "chart", "method", "pagination", "columns"}
 )
 PARAMETER_KEYS = frozenset(
     {"type", "label", "description", "default", "example", "required"}
     | {"values", "minimum", "maximum"}
 )
+COLUMN_KEYS = frozenset({"label", "unit"})
+#: The table columns of the answers that have no projected variables.
+GRAPH_COLUMNS = ("subject", "predicate", "object")
+ASK_COLUMNS = ("answer",)
 #: Longest accepted text for ``string`` parameters; a label search needs no more.
 MAX_STRING_LENGTH = 200
 
@@ -316,6 +330,24 @@ class Chart:
 
 
 @dataclass(frozen=True)
+class Column:
+    """What a result column is called for people: a label and, where its values have one, a unit.
+
+    >>> Column("employment", "Employment", "persons").heading
+    'Employment (persons)'
+    """
+
+    name: str
+    label: str
+    unit: str | None = None
+
+    @property
+    def heading(self) -> str:
+        """The label with the unit in brackets, as a table header says it."""
+        return f"{self.label} ({self.unit})" if self.unit else self.label
+
+
+@dataclass(frozen=True)
 class SavedQuery:
     """One saved query: its description, typed parameters and SPARQL text."""
 
@@ -334,6 +366,20 @@ class SavedQuery:
     chart: Chart | bool | None = None
     page_size: int | None = None
     prefixes: dict[str, str] = field(default_factory=dict)
+    #: The answer's table columns in order: projected variables (or subject/predicate/object,
+    #: or answer), read from the parsed query.
+    variables: tuple[str, ...] = ()
+    #: People's names for the columns, as the header's ``columns`` declares them.
+    columns: Mapping[str, Column] = field(default_factory=dict)
+
+    @property
+    def primary_tag(self) -> str:
+        """The first tag: the one the catalogue page lists the question under."""
+        return self.tags[0]
+
+    def column(self, name: str) -> Column:
+        """How column ``name`` is headed: as declared, else by its variable name."""
+        return self.columns.get(name) or Column(name, name)
 
     def parameter(self, name: str) -> Parameter | None:
         """The parameter called ``name``, if the query has one."""
@@ -442,6 +488,13 @@ class Catalogue(Mapping[str, SavedQuery]):
                 groups.setdefault(tag, []).append(query)
         return dict(sorted(groups.items()))
 
+    def by_primary_tag(self) -> dict[str, list[SavedQuery]]:
+        """Queries grouped by their first tag, tags in alphabetical order: each query once."""
+        groups: dict[str, list[SavedQuery]] = {}
+        for query in self._queries.values():
+            groups.setdefault(query.primary_tag, []).append(query)
+        return dict(sorted(groups.items()))
+
 
 class CatalogueError(KGError):
     """One or more saved-query files are malformed; the service must not start without them."""
@@ -523,8 +576,9 @@ def read_saved_query(path: Path) -> SavedQuery:
         page_size=page_size,
         prefixes=prefixes,
     )
-    _check_syntax(query, offset)
-    return query
+    variables = _check_syntax(query, offset)
+    columns = _columns(path, header_text, header.get("columns"), variables)
+    return replace(query, variables=variables, columns=columns)
 
 
 def _parse_header(path: Path, text: str) -> dict[str, Any]:
@@ -637,6 +691,60 @@ def _chart(path: Path, spec: Any) -> Chart | bool | None:
     return Chart(str(spec["label"]), str(spec["value"]))
 
 
+def _columns(
+    path: Path, header_text: str, spec: Any, variables: tuple[str, ...]
+) -> dict[str, Column]:
+    """The header's ``columns``: each key a column of the answer, each value a label or
+    ``{label: …, unit: …}``."""
+    if spec is None:
+        return {}
+    block_line = next(
+        (n for n, line in enumerate(header_text.splitlines(), 1) if re.match(r"columns\s*:", line)),
+        1,
+    )
+    if not isinstance(spec, dict):
+        raise HeaderError(
+            path,
+            block_line,
+            "columns must be a mapping of result variable to a label, or to {label: …, unit: …}",
+        )
+    columns: dict[str, Column] = {}
+    for name, value in spec.items():
+        line = _line_in_block(header_text, block_line, str(name))
+
+        def fail(message: str, name: object = name, line: int = line) -> HeaderError:
+            return HeaderError(path, line, f"column {name}: {message}")
+
+        if name not in variables:
+            raise fail(f"the query has no column ?{name} (its columns: {', '.join(variables)})")
+        if isinstance(value, dict):
+            unknown = sorted(set(value) - COLUMN_KEYS)
+            if unknown:
+                raise fail(f"unknown key {unknown[0]!r}; known: {', '.join(sorted(COLUMN_KEYS))}")
+            label, unit = value.get("label"), value.get("unit")
+        else:
+            label, unit = value, None
+        if not isinstance(label, str) or not label.strip():
+            raise fail("needs a label (text), such as Region or {label: Employment, unit: persons}")
+        if unit is not None and (not isinstance(unit, str) or not unit.strip()):
+            raise fail("unit must be text, such as persons or EUR per inhabitant")
+        columns[name] = Column(name, " ".join(label.split()), unit.strip() if unit else None)
+    return columns
+
+
+def _line_in_block(text: str, block_line: int, key: str) -> int:
+    """Line of ``key`` inside the block opened at ``block_line`` (a parameter of the same name
+    elsewhere in the header is not it); the block's own line when written on one line."""
+    lines = text.splitlines()
+    for number in range(block_line + 1, len(lines) + 1):
+        line = lines[number - 1]
+        if line.strip() and not line[0].isspace():
+            break  # the next top-level key: the block has ended
+        if re.match(rf"\s+{re.escape(key)}\s*:", line):
+            return number
+    return block_line
+
+
 def _top_level_where(masked: str) -> int | None:
     """Offset just after the ``{`` that opens the top-level WHERE group."""
     depth = 0
@@ -673,12 +781,13 @@ def _prefixes_used(masked: str) -> list[str]:
     return sorted(used - declared)
 
 
-def _check_syntax(query: SavedQuery, offset: int) -> None:
-    """Parse the query (with its example values bound) so a typo fails at start-up."""
+def _check_syntax(query: SavedQuery, offset: int) -> tuple[str, ...]:
+    """Parse the query (with its example values bound) so a typo fails at start-up; return the
+    columns of its answer (the projected variables, as the parser sees them)."""
     example_terms = {p.name: p.term(p.example, None) for p in query.parameters}
     text = query.text(example_terms)
     try:
-        ox.Store().query(text)
+        answer = ox.Store().query(text)
     except SyntaxError as exc:
         match = re.search(r"error at (\d+):(\d+)", str(exc))
         line = 1
@@ -686,3 +795,6 @@ def _check_syntax(query: SavedQuery, offset: int) -> None:
             # Lines of the bound text = PREFIX lines + body lines; map back to the file.
             line = int(match.group(1)) - len(query.prefixes) + offset
         raise HeaderError(query.path, max(line, 1), f"the query does not parse: {exc}") from None
+    if isinstance(answer, ox.QuerySolutions):
+        return tuple(variable.value for variable in answer.variables)
+    return GRAPH_COLUMNS if query.form is RequestForm.CONSTRUCT else ASK_COLUMNS

@@ -8,11 +8,13 @@ region page is adding a ``.rq`` file.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from rdflib import URIRef
 
 from kg import collections as rest
 from kg.errors import InvalidInput, KGError, NotFound
+from kg.matching.answers import MatchAnswer, region_results
 from kg.paging import Paging
 from kg.queries import ParameterType, SavedQuery
 from kg.saved import SavedQueryService, Table
@@ -86,6 +88,46 @@ class RegionPage:
     sections: list[Section] = field(default_factory=list)
     #: The region's measured technology strengths (docs/strengths.md), when it has any.
     strengths: RegionStrengths | None = None
+    #: Its partner matches, gaps and peers (docs/matching.md).
+    matching: RegionMatching | None = None
+
+
+@dataclass
+class RegionMatching:
+    """A region's stored matches, gaps and peers, as the page shows them."""
+
+    matches: MatchAnswer
+    gaps: MatchAnswer
+    peers: MatchAnswer
+
+    def by_technology(self) -> list[dict[str, Any]]:
+        """The matches grouped by technology, with the priorities that need it; a partner is
+        listed once per technology (its score does not depend on the priority), in the order of
+        the stored ranking."""
+        groups: dict[str, dict[str, Any]] = {}
+        for match in self.matches.as_json()["matches"]:
+            group = groups.setdefault(
+                match["technology"]["id"],
+                {"technology": match["technology"], "priorities": {}, "matches": {}},
+            )
+            group["priorities"].setdefault(match["priority"]["id"], match["priority"])
+            group["matches"].setdefault(match["partnerRegion"]["code"], match)
+        return [
+            {
+                "technology": group["technology"],
+                "priorities": list(group["priorities"].values()),
+                "matches": list(group["matches"].values()),
+            }
+            for group in groups.values()
+        ]
+
+    def partner_scores(self) -> dict[str, float]:
+        """Each partner region's best match score (for the map)."""
+        best: dict[str, float] = {}
+        for match in self.matches.as_json()["matches"]:
+            code = match["partnerRegion"]["code"]
+            best[code] = max(best.get(code, 0.0), float(match["score"]))
+        return best
 
 
 def region_queries(service: SavedQueryService) -> list[SavedQuery]:
@@ -138,6 +180,9 @@ def region_page(service: SavedQueryService, code: str) -> RegionPage:
     profile = region_strengths(service.store, summary.code)
     if profile.strengths and profile.note is None:
         page.strengths = profile
+    page.matching = RegionMatching(
+        *(region_results(service.store, summary.code, kind) for kind in ("match", "gap", "peer"))
+    )
     for query in region_queries(service):
         href = f"/queries/{query.name}?region={summary.code}"
         try:

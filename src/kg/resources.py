@@ -410,11 +410,18 @@ class Link:
     label: str | None
     #: Its page on this service when the graph describes it; else the IRI itself (http(s) only).
     href: str | None
+    #: Language tag of :attr:`label` (``None`` when untagged or when there is no label).
+    language: str | None = None
 
     @property
     def text(self) -> str:
         """What the link reads: the label in the reader's language, else the compact IRI."""
         return self.label or self.short
+
+    @property
+    def text_language(self) -> str | None:
+        """Language of :attr:`text`: the label's, none for a compact IRI."""
+        return self.language if self.label else None
 
 
 @dataclass(frozen=True)
@@ -489,11 +496,12 @@ class _PageBuilder:
             return Link(iri=iri, short=f"_:{iri}", label=None, href=None)
         best = best_literal(self.description.labels.get(term, []), self.order)
         label = str(best) if best is not None else None
+        language = (best.language or None) if best is not None else None
         short = self._short(iri)
         if term in self.description.described:
-            return Link(iri, short, label, local_href(iri, self.base_iri))
+            return Link(iri, short, label, local_href(iri, self.base_iri), language)
         web = iri.startswith(("http://", "https://"))
-        return Link(iri, short, label, iri if web else None)
+        return Link(iri, short, label, iri if web else None, language)
 
     def _short(self, iri: str) -> str:
         """The compact IRI; for data IRIs (no prefix of their own) the part after the base."""

@@ -29,7 +29,7 @@ from rdflib import Graph, Literal, URIRef
 from kg.config import Settings
 from kg.errors import KGError, NotFound
 from kg.paging import Paging
-from kg.queries import Catalogue, Chart, ParameterError, SavedQuery, paged
+from kg.queries import Catalogue, Chart, Column, ParameterError, SavedQuery, paged
 from kg.resources import local_href
 from kg.sparql import SparqlService
 from kg.sparql.formats import (
@@ -90,6 +90,13 @@ class Table:
     total: int
     paging: Paging | None
     chart: ChartData | None = None
+    #: People's names for the columns (the query header's ``columns``), by variable name.
+    labels: Mapping[str, Column] = field(default_factory=dict)
+
+    @property
+    def headers(self) -> list[Column]:
+        """One header per column: its declared label and unit, else the variable name."""
+        return [self.labels.get(name) or Column(name, name) for name in self.columns]
 
     @property
     def numeric(self) -> list[bool]:
@@ -118,6 +125,9 @@ class ChartData:
     label_column: str
     value_column: str
     bars: list[Bar] = field(default_factory=list)
+    #: What the axes are called for people ("Strength (score 0–1)"); the variables if empty.
+    label_heading: str = ""
+    value_heading: str = ""
 
 
 class SavedQueryService:
@@ -202,7 +212,8 @@ class SavedQueryService:
             for binding in document["results"]["bindings"]
         ]
         columns, rows = link_labels(columns, rows)
-        table = Table(columns, rows, total if total is not None else len(rows), paging)
+        total_rows = total if total is not None else len(rows)
+        table = Table(columns, rows, total_rows, paging, labels=query.columns)
         table.chart = chart_for(query, table)
         return table
 
@@ -282,14 +293,16 @@ class SavedQueryService:
         if query.form is RequestForm.ASK:
             reply = self.sparql.query(text, accept=SPARQL_JSON)
             answer = "yes" if json.loads(reply.body).get("boolean") else "no"
-            return Table(["answer"], [[Cell(answer)]], 1, None)
+            return Table(["answer"], [[Cell(answer)]], 1, None, labels=query.columns)
         reply = self.sparql.query(text, accept=NTRIPLES)
         graph = Graph().parse(data=reply.body.decode(), format="nt")
         rows: list[list[Cell | None]] = [
             [_term_cell(s, base), _term_cell(p, base), _term_cell(o, base)]
             for s, p, o in sorted(graph)
         ]
-        return Table(["subject", "predicate", "object"], rows, len(rows), None)
+        return Table(
+            ["subject", "predicate", "object"], rows, len(rows), None, labels=query.columns
+        )
 
     def _cached(self, etag: str) -> SavedAnswer | None:
         with self._cache_lock:
@@ -449,4 +462,10 @@ def chart_for(query: SavedQuery, table: Table, max_bars: int = 40) -> ChartData 
         return None
     largest = max(abs(value) for _, value, _ in points) or 1.0
     bars = [Bar(label, value, abs(value) / largest, href) for label, value, href in points]
-    return ChartData(label_column, value_column, bars)
+    return ChartData(
+        label_column,
+        value_column,
+        bars,
+        label_heading=query.column(label_column).heading,
+        value_heading=query.column(value_column).heading,
+    )

@@ -31,10 +31,14 @@ def free_port() -> int:
 def start_server(store: Path, **settings: str) -> Iterator[str]:
     """Run ``kg serve`` on ``store`` with extra ``KG_*`` settings; yield its base URL."""
     port = free_port()
+    # The server's log goes to a file: a pipe nobody reads fills up (64 KiB of access log lines)
+    # and then blocks the server's event loop on its next log line.
+    log = store.parent / f"kg-serve-{port}.log"
+    log_file = log.open("wb")
     process = subprocess.Popen(
         [KG, "serve", "--host", "127.0.0.1", "--port", str(port)],
         env=kg_env(store, **settings),
-        stdout=subprocess.PIPE,
+        stdout=log_file,
         stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
@@ -47,7 +51,7 @@ def start_server(store: Path, **settings: str) -> Iterator[str]:
             except httpx.TransportError:
                 pass
             if process.poll() is not None:
-                output = process.stdout.read().decode() if process.stdout else ""
+                output = log.read_text(encoding="utf-8", errors="replace")
                 pytest.fail(f"kg serve exited early:\n{output}")
             time.sleep(0.2)
         else:
@@ -60,6 +64,7 @@ def start_server(store: Path, **settings: str) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+        log_file.close()
 
 
 @pytest.fixture(scope="session")

@@ -9,6 +9,7 @@ and there are no value chains).
 from __future__ import annotations
 
 import csv
+import html
 import io
 import re
 from collections.abc import Iterator
@@ -140,9 +141,9 @@ def test_totals_match_the_graph(live_server: str, graph: EmbeddedStore, name: st
 
 @pytest.mark.slow
 def test_totals_match_the_curated_sources(live_server: str) -> None:
-    # The data tests' figures: every row of clusters.csv, 182 priorities, 6 KETs + 16 ATI.
+    # The data tests' figures: every row of clusters.csv, 662 priorities, 6 KETs + 16 ATI.
     assert page(live_server, "/api/clusters")["totalItems"] == len(csv_rows(S3 / "clusters.csv"))
-    assert page(live_server, "/api/s3-priorities")["totalItems"] == 182
+    assert page(live_server, "/api/s3-priorities")["totalItems"] == 662
     assert page(live_server, "/api/kets")["totalItems"] == 22
     assert page(live_server, "/api/kets", scheme="ket")["totalItems"] == 6
     assert page(live_server, "/api/kets", scheme="ati")["totalItems"] == 16
@@ -198,7 +199,7 @@ def test_country_filter_on_clusters_and_priorities(live_server: str, graph: Embe
     assert {m["@id"] for m in clusters} == expected
     priorities = page(live_server, "/api/s3-priorities", country="IT", per_page=500)
     italian = count(graph, "?x a ckg:S3Priority ; ckg:region/ckg:country nuts:IT")
-    assert priorities["totalItems"] == italian < 182
+    assert priorities["totalItems"] == italian < 662
 
 
 @pytest.mark.slow
@@ -347,6 +348,9 @@ def test_csv_has_a_header_row_and_one_line_per_member(
         assert "format=csv" in links(response)["next"]
 
 
+BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize(
     ("accept", "expected"),
@@ -354,8 +358,13 @@ def test_csv_has_a_header_row_and_one_line_per_member(
         ("*/*", "application/ld+json"),
         ("", "application/ld+json"),
         ("application/json", "application/json"),
-        ("text/html,application/xhtml+xml,*/*;q=0.8", "application/ld+json"),
+        ("application/ld+json", "application/ld+json"),
+        (BROWSER, "text/html"),  # a browser gets the page (regions, clusters, kets)
+        ("text/html", "text/html"),
+        ("text/html, application/ld+json", "application/ld+json"),  # a tie keeps JSON-LD
+        ("application/ld+json, text/html;q=0.9", "application/ld+json"),
         ("application/ld+json;q=0.5, text/csv", "text/csv"),
+        ("text/*", "text/csv"),  # as before: a tie between CSV and the page goes to CSV
     ],
 )
 def test_content_negotiation(live_server: str, accept: str, expected: str) -> None:
@@ -363,6 +372,24 @@ def test_content_negotiation(live_server: str, accept: str, expected: str) -> No
     assert response.status_code == 200
     assert response.headers["content-type"].split(";")[0] == expected
     assert "Accept" in response.headers["vary"]
+
+
+@pytest.mark.slow
+def test_collections_without_a_page_keep_json_ld_for_browsers(live_server: str) -> None:
+    response = httpx.get(f"{live_server}/api/projects", headers={"Accept": BROWSER})
+    assert response.headers["content-type"] == "application/ld+json"
+    assert (
+        httpx.get(f"{live_server}/api/projects", headers={"Accept": "text/html"}).status_code == 406
+    )
+
+
+@pytest.mark.slow
+def test_format_wins_over_a_browsers_accept(live_server: str) -> None:
+    for fmt, media_type in (("jsonld", "application/ld+json"), ("csv", "text/csv")):
+        response = httpx.get(
+            f"{live_server}/api/regions", params={"format": fmt}, headers={"Accept": BROWSER}
+        )
+        assert response.headers["content-type"].split(";")[0] == media_type
 
 
 @pytest.mark.slow
@@ -470,11 +497,154 @@ def test_openapi_documents_each_collection(live_server: str) -> None:
         assert all(p["in"] == "query" and p["description"] for p in operation["parameters"])
         content = operation["responses"]["200"]["content"]
         assert {"application/ld+json", "text/csv"} <= set(content)
-        assert set(operation["responses"]["400"]["content"]) == {PROBLEM}
+        # Browsers get a page of regions, clusters and technologies, and the form with an error.
+        page_types = {"text/html"} if name in {"regions", "clusters", "kets"} else set()
+        assert set(content) - {"application/ld+json", "application/json", "text/csv"} == page_types
+        assert set(operation["responses"]["400"]["content"]) == {PROBLEM} | page_types
         assert set(operation["responses"]["406"]["content"]) == {PROBLEM}
     regions = document["paths"]["/api/regions"]["get"]["parameters"]
     level = next(p for p in regions if p["name"] == "level")
     assert level["schema"] == {"type": "integer", "minimum": 0, "maximum": 3}
+
+
+# --- the HTML pages for browsers ------------------------------------------------------------
+
+
+def page_rows(body: str) -> list[str]:
+    """The IRIs of the members an HTML page lists, in its order."""
+    return [html.unescape(iri) for iri in re.findall(r'<tr data-iri="([^"]+)">', body)]
+
+
+def html_page(base: str, path: str, **params: str | int) -> httpx.Response:
+    response = httpx.get(f"{base}{path}", params=params, headers={"Accept": BROWSER}, timeout=60)
+    assert response.headers["content-type"].startswith("text/html"), response.text[:300]
+    assert "Accept" in response.headers["vary"]
+    return response
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("path", "params"),
+    [
+        ("/api/regions", {}),
+        ("/api/regions", {"country": "IT", "level": 3, "per_page": 40, "page": 2}),
+        ("/api/regions", {"country": "gr", "level": 2, "version": 2024}),
+        ("/api/regions", {"name": "att", "per_page": 5}),
+        ("/api/regions", {"region": "ITI"}),
+        ("/api/clusters", {}),
+        ("/api/clusters", {"ket": "photonics"}),
+        ("/api/clusters", {"country": "IT", "per_page": 3, "page": 2}),
+        ("/api/kets", {"scheme": "ati"}),
+        ("/api/kets", {"page": 9}),  # past the end: both empty
+    ],
+)
+def test_the_page_lists_the_same_members_as_the_json_ld(
+    live_server: str, path: str, params: dict[str, str | int]
+) -> None:
+    response = html_page(live_server, path, **params)
+    assert response.status_code == 200
+    document = page(live_server, path, **params)
+    assert page_rows(response.text) == [m["@id"] for m in document["member"]]
+    assert response.headers["x-total-count"] == str(document["totalItems"])
+    total = re.search(r'id="total">\s*(\d+) ', response.text)
+    assert total is not None and int(total.group(1)) == document["totalItems"]
+
+
+@pytest.mark.slow
+def test_the_region_page_links_people_to_region_pages_and_other_pages(live_server: str) -> None:
+    body = html_page(live_server, "/api/regions", country="IT", level=3, per_page=40).text
+    assert "<h1>Regions</h1>" in body
+    assert body.count("<tr data-iri=") == 40
+    # Each code leads to the region's page; the parent region is named and linked too.
+    assert '<a href="/regions/ITC11">ITC11</a>' in body
+    assert '<a href="/regions/ITC1">Piemonte</a>' in body
+    # Every filter input has a label; the country and level keep what was asked.
+    for name in ("country", "level", "version", "region", "name"):
+        assert f'<label for="filter-{name}">' in body and f'id="filter-{name}"' in body
+    assert '<option value="IT" selected>' in body and '<option value="3" selected>' in body
+    # Next and last pages keep the filters; there is no previous page on the first.
+    assert 'href="?country=IT&amp;level=3&amp;per_page=40&amp;page=2" rel="next"' in body
+    assert 'rel="prev"' not in body
+    assert 'href="?country=IT&amp;level=3&amp;per_page=40&amp;format=csv"' in body
+
+
+@pytest.mark.slow
+def test_the_cluster_and_technology_pages_link_to_existing_pages(live_server: str) -> None:
+    clusters = html_page(live_server, "/api/clusters", ket="photonics").text
+    links = set(re.findall(r'href="(/(?:id|regions|technologies)/[^"]+)"', clusters))
+    assert any(h.startswith("/id/cluster/") for h in links)
+    assert "/technologies/ket-photonics" in links
+    technologies = html_page(live_server, "/api/kets").text
+    hrefs = set(re.findall(r'href="(/(?:technologies|ket|ati|scheme)/[^"]+)"', technologies))
+    assert {"/technologies/ket-photonics", "/technologies/ati-robotics", "/ket/photonics"} <= hrefs
+    with httpx.Client(base_url=live_server, headers={"Accept": "text/html"}, timeout=60) as client:
+        for href in sorted(links | hrefs):
+            assert client.get(href).status_code == 200, href
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("params", "parameter"),
+    [
+        ({"contry": "IT"}, "contry"),
+        ({"country": "Italy"}, "country"),
+        ({"level": "9"}, "level"),
+        ({"name": "a"}, "name"),
+        ({"per_page": "501"}, "per_page"),
+    ],
+)
+def test_a_browser_gets_the_form_and_the_same_error(
+    live_server: str, params: dict[str, str], parameter: str
+) -> None:
+    problem = get(live_server, "/api/regions", **params)
+    assert problem.status_code == 400 and problem.headers["content-type"] == PROBLEM
+    assert problem.json()["parameter"] == parameter
+    response = html_page(live_server, "/api/regions", **params)
+    assert response.status_code == 400
+    alert = re.search(r'<div class="error" role="alert"[^>]*>(.*?)</div>', response.text, re.S)
+    assert alert is not None
+    assert problem.json()["detail"] in html.unescape(alert.group(1))
+    assert page_rows(response.text) == []
+
+
+@pytest.mark.slow
+def test_empty_form_fields_are_dropped_by_a_redirect(live_server: str) -> None:
+    response = httpx.get(
+        f"{live_server}/api/regions?country=&level=2&version=&region=&name=marche",
+        headers={"Accept": BROWSER},
+    )
+    assert response.status_code == 303
+    assert response.headers["location"] == "/api/regions?level=2&name=marche"
+    # An API client sending an empty parameter is still refused, as before.
+    assert get(live_server, "/api/regions", country="").status_code == 400
+
+
+@pytest.mark.slow
+def test_values_from_the_graph_are_escaped(live_server: str) -> None:
+    # The NUTS name of FR9 holds an apostrophe: Jinja's autoescape writes it as &#39;.
+    name = page(live_server, "/api/regions", name="d'outre")["member"][0]["prefLabel"]
+    assert name == "Départements d'outre-mer"
+    body = html_page(live_server, "/api/regions", name="d'outre").text
+    assert "Départements d&#39;outre-mer" in body and name not in body
+
+
+# --- the name filter -------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_name_filter_finds_any_label_ignoring_case(live_server: str, graph: EmbeddedStore) -> None:
+    marche = members(live_server, "/api/regions", name="MARCHE")
+    assert f"{NUTS}ITI3" in {m["@id"] for m in marche}
+    expected = iris(
+        graph,
+        "?x a ckg:Region ; skos:prefLabel|rdfs:label|skos:altLabel ?l "
+        'FILTER(CONTAINS(LCASE(STR(?l)), "attiki"))',
+    )
+    # Attiki is the transliteration (skos:altLabel @el-Latn) of Αττική.
+    assert {m["@id"] for m in members(live_server, "/api/regions", name="Attiki")} == expected
+    assert f"{NUTS}EL30" in expected
+    clusters = members(live_server, "/api/clusters", name="clust-er")
+    assert clusters and all("clust-er" in m["label"].lower() for m in clusters)
 
 
 # --- filters the bundled data cannot show, on a small in-memory graph -----------------------
@@ -563,3 +733,24 @@ def test_each_json_key_means_one_property_per_collection() -> None:
             for key, step in [*zip(f.nest, f.steps, strict=False), (f.key, f.steps[-1])]:
                 assert meanings.setdefault(key, step) == step, (collection.name, key)
         assert len({f.name for f in collection.fields}) == len(collection.fields)
+
+
+def test_name_filter_binds_the_text_as_a_literal() -> None:
+    # The text reaches the store as a bound literal: quotes and brackets are only text.
+    store = EmbeddedStore()
+    store.update(
+        "PREFIX ckg: <https://w3id.org/clusterkg/ontology#> "
+        "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
+        "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
+        "INSERT DATA { GRAPH <https://example.org/names> { "
+        '<https://example.org/odd> a ckg:ClusterOrganisation ; rdfs:label "Odd" ; '
+        'skos:altLabel "Quote \\" and ) brace"@en . '
+        '<https://example.org/even> a ckg:ClusterOrganisation ; rdfs:label "Even" } }'
+    )
+    assert matching(store, request(store, CLUSTERS, name='" and )')) == ["odd"]
+    assert matching(store, request(store, CLUSTERS, name="QUOTE")) == ["odd"]
+    assert matching(store, request(store, CLUSTERS, name="ve")) == ["even"]
+    assert matching(store, request(store, CLUSTERS, name="chips")) == []
+    with pytest.raises(InvalidInput) as caught:
+        request(store, CLUSTERS, name=" x ")
+    assert caught.value.extensions["parameter"] == "name"

@@ -19,6 +19,7 @@ from starlette.staticfiles import StaticFiles
 
 from kg.api.app import create_app
 from kg.api.problems import PROBLEM_JSON
+from kg.api.routes.docs import DOCS_PATH, REDOC_PATH
 from kg.config import Settings
 from kg.errors import KGError
 
@@ -40,8 +41,10 @@ def document(live_server: str) -> dict[str, Any]:
 
 
 def documentation_paths(app: FastAPI) -> set[str]:
-    """FastAPI's own documentation routes: not part of the API they document."""
+    """FastAPI's own documentation routes: not part of the API they document. ``/docs`` and
+    ``/redoc`` are the app's own (with local files, see kg.api.routes.docs), FastAPI's are off."""
     paths = {app.openapi_url, app.docs_url, app.redoc_url, app.swagger_ui_oauth2_redirect_url}
+    paths |= {DOCS_PATH, REDOC_PATH}
     return {path for path in paths if path}
 
 

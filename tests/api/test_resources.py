@@ -244,10 +244,58 @@ def test_accept_language_picks_the_label(
         headers={"Accept": "text/html", "Accept-Language": accept_language},
     )
     assert response.status_code == 200
-    assert f"<h1>{title}</h1>" in response.text
-    assert f'<html lang="{language}">' in response.text
+    # The page (headings, navigation) is English; the title says when it is in another language.
+    assert '<html lang="en">' in response.text
+    heading = re.search(r'<h1(?: lang="([^"]+)")?>([^<]*)', response.text)
+    assert heading is not None and heading.group(2).strip() == title
+    assert heading.group(1) == (None if language == "en" else language)
     assert response.headers["content-language"] == language
     assert "Accept-Language" in response.headers["vary"]
+
+
+def marked(body: str, text: str) -> str | None:
+    """The language marker right after ``text`` on a page (its tag), or None if it has none."""
+    index = body.index(text) + len(text)
+    rest = body[index : index + 200]
+    found = re.match(
+        r'(?:</a>|</span>) <span class="lang-marker" lang="en"><span aria-hidden="true" '
+        r'title="([^"]+)">([^<]+)</span><span class="visually-hidden">\(([^)]+)\)</span>',
+        rest,
+    )
+    if found is None:
+        return None
+    assert found.group(1) == found.group(3)  # the name on hover is the one read aloud
+    return found.group(2)
+
+
+@pytest.mark.slow
+def test_values_in_other_languages_say_which_language_they_are_in(live_server: str) -> None:
+    body = httpx.get(f"{live_server}/ket/photonics", headers={"Accept": "text/html"}).text
+    # Each label of the technology in its language; English is not marked.
+    assert marked(body, '<span lang="it">Fotonica') == "it"
+    assert marked(body, '<span lang="el">Φωτονική') == "el"
+    assert '<span lang="en">Photonics</span>' in body
+    assert marked(body, '<span lang="en">Photonics') is None
+    assert 'title="Italian">it</span><span class="visually-hidden">(Italian)</span>' in body
+    assert 'title="Greek">el</span><span class="visually-hidden">(Greek)</span>' in body
+
+
+@pytest.mark.slow
+def test_link_labels_carry_their_language(live_server: str) -> None:
+    body = httpx.get(
+        f"{live_server}/ket/photonics",
+        headers={"Accept": "text/html", "Accept-Language": "it"},
+    ).text
+    # The ATI twin is named in Italian for this reader, and the link says so.
+    assert marked(body, '<a href="/ati/photonics" lang="it">Fotonica') == "it"
+    # An untagged name (a cluster's) gets no lang and no marker: its language is not known.
+    assert '<a href="/id/cluster/litek">LITEK' in body
+    assert (
+        marked(
+            body, '<a href="/id/cluster/litek">LITEK (Laser and Engineering Technologies Cluster)'
+        )
+        is None
+    )
 
 
 @pytest.mark.slow

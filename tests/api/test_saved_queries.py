@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import shutil
 import subprocess
 from collections.abc import Iterator
@@ -69,6 +70,8 @@ def test_every_saved_query_is_an_openapi_operation_with_its_parameters(live_serv
             [spec] = [p for p in operation["parameters"] if p["name"] == parameter.name]
             assert spec["required"] is parameter.required
             assert spec["example"] == parameter.example
+        for name in query.variables:  # each column, with its label and unit, for API users
+            assert f"- `{name}`: {query.column(name).heading}" in operation["description"]
 
 
 def test_catalogue_is_json_ld_with_an_iri_template_per_query(live_server: str) -> None:
@@ -89,16 +92,39 @@ def test_catalogue_is_json_ld_with_an_iri_template_per_query(live_server: str) -
         assert template["@value"].startswith(f"{live_server}/queries/{query.name}")
         variables = {m[hydra + "variable"][0]["@value"] for m in search.get(hydra + "mapping", [])}
         assert variables == {p.name for p in query.parameters}
+        # The answer's columns in order (CSVW): variable name, label and unit.
+        csvw = "http://www.w3.org/ns/csvw#"
+        [schema] = member[csvw + "tableSchema"]
+        [columns] = schema[csvw + "column"]
+        described = [
+            (
+                c[csvw + "name"][0]["@value"],
+                c[csvw + "title"][0]["@value"],
+                c.get("https://schema.org/unitText", [{}])[0].get("@value"),
+            )
+            for c in columns["@list"]
+        ]
+        expected = [(n, query.column(n).label, query.column(n).unit) for n in query.variables]
+        assert described == expected
 
 
-def test_catalogue_page_lists_every_question_by_tag(live_server: str) -> None:
+def test_catalogue_page_lists_each_question_once_under_its_first_tag(live_server: str) -> None:
     response = httpx.get(f"{live_server}/queries", headers=BROWSER, timeout=30)
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/html")
+    sections = re.findall(
+        r'<section class="question-group" aria-labelledby="tag-([\w-]+)">(.*?)</section>',
+        response.text,
+        re.DOTALL,
+    )
+    placed = [
+        (name, tag)
+        for tag, body in sections
+        for name in re.findall(r'href="/queries/([\w-]+)"', body)
+    ]
+    assert sorted(placed) == sorted((q.name, q.tags[0]) for q in BUNDLED.values())
     for query in BUNDLED.values():
-        assert f'href="/queries/{query.name}"' in response.text
-        for tag in query.tags:
-            assert f'id="tag-{tag}"' in response.text
+        assert response.text.count(f'href="/queries/{query.name}"') == 1
 
 
 def test_unknown_saved_query_is_a_404_listing_the_catalogue(live_server: str) -> None:
@@ -390,11 +416,131 @@ def test_a_malformed_saved_query_stops_the_server_start(tmp_path: Path) -> None:
     assert f"{queries / 'broken.rq'}:5: parameter n: type must be one of" in result.stderr
 
 
-def test_home_page_has_search_and_questions_by_tag(live_server: str) -> None:
-    page = httpx.get(f"{live_server}/", headers=BROWSER).text
-    assert 'role="search"' in page and '<label for="search-q">' in page
-    for query in BUNDLED.values():
-        assert f'href="/queries/{query.name}"' in page
+def sparql_values(base: str, query: str, name: str) -> set[str]:
+    """The values of one variable of a SELECT asked through /sparql."""
+    response = httpx.post(f"{base}/sparql", data={"query": query}, headers=JSON, timeout=60)
+    return {row[name] for row in rows(response)}
+
+
+def test_home_page_leads_with_the_four_tasks_then_search_and_surfaces(live_server: str) -> None:
+    page = httpx.get(f"{live_server}/", headers=BROWSER, timeout=60).text
+    headings = [
+        "Find partners for my region",
+        "Explore a technology",
+        "Compare two regions",
+        "Browse all questions",
+    ]
+    places = [page.index(f">{heading}</h2>") for heading in headings]
+    assert places == sorted(places)
+    assert places[-1] < page.index('role="search"') < page.index("For programs and researchers")
+    assert '<label for="search-q">' in page
+    # Questions are browsed on /queries, not repeated on the home page under every tag.
+    assert 'href="/queries"' in page
+    assert not [q.name for q in BUNDLED.values() if f'href="/queries/{q.name}"' in page]
+    assert f"Browse all {len(BUNDLED)} questions" in page
+
+
+def test_home_page_offers_the_regions_with_s3_priorities_as_your_region(live_server: str) -> None:
+    page = httpx.get(f"{live_server}/", headers=BROWSER, timeout=60).text
+    assert '<label for="partner-region">Your region</label>' in page
+    form = page[page.index('<form method="get" action="/find-partners"') :]
+    form = form[: form.index("</form>")]
+    offered = set(re.findall(r'<option value="([A-Z0-9]+)"', form))
+    with_priorities = sparql_values(
+        live_server,
+        "SELECT DISTINCT ?code WHERE { ?p a ckg:S3Priority ; ckg:region/skos:notation ?code }",
+        "code",
+    )
+    assert offered == with_priorities
+    assert '<optgroup label="Italia (IT)">' in form  # grouped by country
+    assert '<option value="ITI3">Marche (ITI3)</option>' in form
+
+
+def test_home_page_links_every_technology_with_strengths_to_its_page(live_server: str) -> None:
+    page = httpx.get(f"{live_server}/", headers=BROWSER, timeout=60).text
+    section = page[page.index('id="explore-technology"') : page.index('id="compare-two-regions"')]
+    links = re.findall(r'<a href="(/technologies/[\w-]+)">', section)
+    with_strengths = sparql_values(
+        live_server,
+        "SELECT DISTINCT ?t WHERE { ?s a ckg:TechnologyStrength ; ckg:technology ?t }",
+        "t",
+    )
+    slugs = {"/technologies/" + "-".join(iri.rsplit("/", 2)[-2:]) for iri in with_strengths}
+    assert len(links) == len(set(links)) == len(slugs) >= 6
+    assert set(links) == slugs
+    for link in links:
+        response = httpx.get(f"{live_server}{link}", headers=BROWSER, timeout=60)
+        assert response.status_code == 200, link
+        assert "<svg" in response.text  # the map
+
+
+def test_compare_form_answers_the_comparison_of_both_regions(live_server: str) -> None:
+    page = httpx.get(f"{live_server}/", headers=BROWSER, timeout=60).text
+    assert '<form method="get" action="/queries/compare-regions"' in page
+    for name in ("region_a", "region_b"):
+        assert f'name="{name}" required' in page
+    answer = httpx.get(
+        f"{live_server}/queries/compare-regions",
+        params={"region_a": "ITI3", "region_b": "EL52"},
+        headers=BROWSER,
+        timeout=60,
+    )
+    assert answer.status_code == 200
+    assert '<option value="ITI3" selected>' in answer.text
+    assert '<option value="EL52" selected>' in answer.text
+    assert "Photonics" in answer.text and 'data-variable="difference"' in answer.text
+
+
+def test_find_partners_redirects_to_the_region_pages_matches(live_server: str) -> None:
+    response = httpx.get(
+        f"{live_server}/find-partners", params={"region": " iti3 "}, headers=BROWSER
+    )
+    assert response.status_code == 303
+    assert response.headers["location"] == "/regions/ITI3#matches"
+
+
+@pytest.mark.parametrize(
+    ("params", "status", "words"),
+    [
+        ({"region": "XX99"}, 404, "no NUTS region &#39;XX99&#39; in the graph"),
+        ({}, 422, "region is required"),
+        ({"region": ""}, 422, "region is required"),
+        ({"region": "<script>alert(1)</script>"}, 422, "must be a NUTS code"),
+        ({"region": "ITI3", "regoin": "ITI3"}, 400, "unknown parameter"),
+    ],
+)
+def test_find_partners_without_a_known_region_explains_and_offers_the_form_again(
+    live_server: str, params: dict[str, str], status: int, words: str
+) -> None:
+    page = httpx.get(f"{live_server}/find-partners", params=params, headers=BROWSER)
+    assert page.status_code == status
+    assert page.headers["content-type"].startswith("text/html")
+    assert 'role="alert"' in page.text and words in page.text
+    assert '<label for="partner-region">Your region</label>' in page.text
+    assert "<script>alert" not in page.text  # the value given is escaped, never markup
+    problem = httpx.get(f"{live_server}/find-partners", params=params, headers=JSON)
+    assert problem.status_code == status
+    assert problem.headers["content-type"] == "application/problem+json"
+
+
+def test_question_table_is_headed_by_labels_with_units_keeping_the_variables(
+    live_server: str,
+) -> None:
+    url = f"{live_server}/queries/top-regions-in-technology"
+    page = httpx.get(url, params={"ket": "ati:robotics"}, headers=BROWSER, timeout=60).text
+    headers = re.findall(
+        r'<th scope="col" data-variable="(\w+)"[^>]*>\s*<button[^>]*>(.*?)</button>', page
+    )
+    assert headers[:4] == [
+        ("region_code", "Region code"),
+        ("region_label", "Region"),
+        ("score", 'Strength <span class="unit">(score 0–1)</span>'),
+        ("stars", 'Cluster Observatory stars <span class="unit">(0–3)</span>'),
+    ]
+    assert "<title" in page and "Strength (score 0–1) by Region" in page  # the chart's title
+    # CSV (and JSON) keep the variable names: programs read variables, not labels.
+    as_csv = httpx.get(url, params={"ket": "ati:robotics", "format": "csv"}, timeout=60)
+    assert as_csv.text.splitlines()[0].split(",")[:3] == ["region", "region_code", "region_label"]
 
 
 def test_saved_query_json_is_valid_sparql_results(live_server: str) -> None:

@@ -12,12 +12,19 @@ from pathlib import Path
 import pytest
 
 from kg.config import PROJECT_ROOT
-from kg.ingest.curated_s3 import TECHNOLOGY_WORDS, convert, main
+from kg.ingest.curated_s3 import PRIORITY_FILES, TECHNOLOGY_WORDS, convert, main
+from kg.ingest.mappings.s3 import LANGUAGE_NAMES
 
 S3 = PROJECT_ROOT / "data" / "sources" / "s3"
 CURATED = S3 / "curated"
 #: Curated file → number of data rows (the curated README's counts).
-CURATED_ROWS = {"s3_priorities.csv": 183, "clusters.csv": 54, "project_partners.csv": 30}
+CURATED_ROWS = {
+    "s3_priorities.csv": 183,
+    "s3_priorities_more.csv": 188,
+    "s3_priorities_batch2.csv": 271,
+    "clusters.csv": 54,
+    "project_partners.csv": 30,
+}
 CONVERTED = [
     "s3_priorities.csv",
     "clusters.csv",
@@ -81,7 +88,10 @@ def test_every_curated_row_is_converted_or_skipped_with_a_reason() -> None:
 
 
 def test_counts_of_the_converted_tables() -> None:
-    assert len(rows(S3 / "s3_priorities.csv")) == 182
+    priorities = rows(S3 / "s3_priorities.csv")
+    # 182 + 188 + 271 curated rows, and 21 more for the joint strategies (one row per region)
+    assert len(priorities) == 662
+    assert len({(r["nuts_code"], r["strategy_period"]) for r in priorities}) == 121
     assert len(rows(S3 / "clusters.csv")) == 55
     assert len(rows(S3 / "project_partners.csv")) == 19
     assert len(rows(S3 / "skipped_rows.csv")) == 5
@@ -118,6 +128,60 @@ def test_region_readings() -> None:
     assert clusters["lubelski-klaster-ekoenergetyczny"]["nuts_code"] == "PL31"
     assert clusters["ind-agro-pol-cluster"]["nuts_code"] == "RO32"
     assert "Pitesti" in clusters["ind-agro-pol-cluster"]["notes"]
+
+
+def test_region_readings_of_the_later_priority_files() -> None:
+    priorities = {r["id"]: r for r in rows(S3 / "s3_priorities.csv")}
+    by_origin: dict[str, list[dict[str, str]]] = {}
+    for row in priorities.values():
+        by_origin.setdefault(row["converted_from"], []).append(row)
+    # NUTS-1 Länder and régions are kept: they are regions of NUTS 2024
+    assert priorities["de1-2021-2027-health-economy"]["nuts_code"] == "DE1"
+    assert priorities["frj-2014-2020-coastal-and-marine-economy"]["nuts_code"] == "FRJ"
+    # codes of older versions are kept as published (FI194: NUTS 2021; PT18: NUTS 2021)
+    assert priorities["pt18-2014-2020-food-and-forestry"]["nuts_code"] == "PT18"
+    # a joint strategy of regions that are not one region: one priority per region
+    berlin_brandenburg = by_origin["s3_priorities_more.csv:30"]
+    assert [r["id"] for r in berlin_brandenburg] == [
+        "de30-undated-optics-and-photonics",
+        "de40-undated-optics-and-photonics",
+    ]
+    assert all("joint strategy of DE30 (Berlin), DE40" in r["notes"] for r in berlin_brandenburg)
+    south = by_origin["s3_priorities_batch2.csv:253"]
+    assert [r["nuts_code"] for r in south] == ["NL34", "NL41", "NL42"]
+
+
+def test_ids_are_unique_and_the_first_file_keeps_its_ids() -> None:
+    """Other data and tests refer to the priorities of the first curated file: the later files
+    are converted after it, so its rows come first and keep their ids."""
+    priorities = rows(S3 / "s3_priorities.csv")
+    assert len({r["id"] for r in priorities}) == len(priorities)
+    origins = [r["converted_from"].split(":")[0] for r in priorities]
+    assert origins == sorted(origins, key=PRIORITY_FILES.index)
+    assert priorities[0]["id"] == "iti3-2014-2020-sustainable-manufacturing"
+    assert priorities[181]["id"] == "iti3-2021-2027-education-and-health"
+
+
+def test_label_languages() -> None:
+    priorities = {r["id"]: r for r in rows(S3 / "s3_priorities.csv")}
+    assert {r["label_language"] for r in priorities.values()} <= set(LANGUAGE_NAMES)
+    # a translated row is in its country's language, unless a judgement says otherwise
+    assert priorities["de9-2021-2027-production-technology"]["label_language"] == "de"
+    assert priorities["cz-2014-2020-societal-challenges"]["label_language"] == "cs"
+    galicia = priorities["es11-2014-2020-new-industrial-model-based-on-competitiveness"]
+    assert galicia["label_language"] == "gl"
+    assert "label language gl" in galicia["notes"]
+    assert priorities["be10-2021-2027-optimal-use-of-resources"]["label_language"] == "fr"
+    # a label that is its English rendering up to case is English, with no second label
+    life = priorities["def0-2014-2020-life-sciences"]
+    assert (life["label"], life["label_language"], life["label_en"]) == ("Life Sciences", "en", "")
+
+
+def test_lists_that_are_not_formal_s3_lists_say_so() -> None:
+    priorities = {r["id"]: r for r in rows(S3 / "s3_priorities.csv")}
+    for key in ("be2-undated-spearhead-cluster-for-materials", "de40-undated-metal"):
+        assert "not a formal S3 priority list" in priorities[key]["notes"]
+    assert "not a formal" not in priorities["de30-undated-energy-technology"]["notes"]
 
 
 def test_facts_quote_their_row_or_the_readme_verbatim() -> None:

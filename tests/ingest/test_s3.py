@@ -117,7 +117,7 @@ def test_every_record_of_the_four_sources_loads(built: Built) -> None:
             0,
         ), [q.reason for q in report.quarantined]
     assert expected == {
-        "s3-priorities": 182 + 30,
+        "s3-priorities": 662 + 121,
         "clusters": 55 + 2,
         "project-partners": 19 + 10 + 28,
     }
@@ -126,8 +126,8 @@ def test_every_record_of_the_four_sources_loads(built: Built) -> None:
 def test_counts_in_the_store(built: Built) -> None:
     s3, clusters = built.graph("s3-priorities"), built.graph("clusters")
     partners = built.graph("project-partners")
-    assert built.count(f"GRAPH <{s3}> {{ ?s a ckg:SmartSpecialisationStrategy }}") == 30
-    assert built.count(f"GRAPH <{s3}> {{ ?p a ckg:S3Priority }}") == 182
+    assert built.count(f"GRAPH <{s3}> {{ ?s a ckg:SmartSpecialisationStrategy }}") == 121
+    assert built.count(f"GRAPH <{s3}> {{ ?p a ckg:S3Priority }}") == 662
     assert built.count(f"GRAPH <{clusters}> {{ ?c a ckg:ClusterOrganisation }}") == 55
     assert built.count(f"GRAPH <{partners}> {{ ?r a ckg:PartnerRole }}") == 19
     assert built.count(f"GRAPH <{partners}> {{ ?o a org:Organization }}") == 10

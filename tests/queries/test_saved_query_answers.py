@@ -368,12 +368,20 @@ def test_regions_strong_in_photonics_are_those_with_photonics_clusters(
         for key, technologies in sourced_technologies("clusters.csv").items()
         if "ket:photonics" in technologies
     }
+    priority_regions = {
+        row["nuts_code"]
+        for row in source_rows("s3/s3_priorities.csv")
+        if "ket:photonics" in row["technologies"]
+    }
     rows = answer(store, "regions-strong-in-ket", ket="ket:photonics")
-    # Värmland's priority "Systemlösningar med solel" (solar electricity) is derived photonics.
+    # Värmland's priority "Systemlösningar med solel" (solar electricity) is derived photonics;
+    # the priorities of Berlin-Brandenburg (one per Land), Madrid, Sardinia (photovoltaics),
+    # Tuscany and Zuid-Nederland (one per province) state it.
     assert (
         set(column(rows, "region_code"))
-        == photonics_regions | {"SE311"}
-        == {"CZ", "FR10", "LT", "LT01", "SE311", "SE313"}
+        == photonics_regions | priority_regions | {"SE311"}
+        == {"CZ", "DE30", "DE40", "ES30", "FR10", "ITG2", "ITI1", "LT", "LT01"}
+        | {"NL34", "NL41", "NL42", "SE311", "SE313"}
     )
     assert {
         (r["region_code"], r["clusters"], r["s3_priorities"], r["evidence"])
@@ -385,12 +393,13 @@ def test_regions_strong_in_photonics_are_those_with_photonics_clusters(
         for r in rows
         if r["region_code"] in photonics_regions
     } == {(1, 0, 1)}
-    assert column(rows, "region_code") == sorted(photonics_regions | {"SE311"})  # ties by code
+    # ties by code
+    assert column(rows, "region_code") == sorted(photonics_regions | priority_regions | {"SE311"})
     # The notation PH and the ATI namesake give the same answer as ket:photonics.
     assert answer(store, "regions-strong-in-ket", ket="PH") == rows
     assert answer(store, "regions-strong-in-ket", ket="ati:photonics") == rows
     robotics = by(answer(store, "regions-strong-in-ket", ket="ati:robotics"), "region_code")
-    assert set(robotics) == {"EL52", "ITI3", "SK", "SK042"}
+    assert set(robotics) == {"EL52", "ES30", "ITI3", "NL34", "NL41", "NL42", "SK", "SK042"}
     assert robotics["ITI3"]["evidence_items"] == "cluster: Cluster e-Living"
     manufacturing = answer(
         store, "regions-strong-in-ket", ket="ket:advanced-manufacturing-technologies"
@@ -407,7 +416,21 @@ def test_regions_strong_in_photonics_are_those_with_photonics_clusters(
         ket="ket:advanced-manufacturing-technologies",
         include_derived="false",
     )
-    assert set(column(stated_only, "region_code")) == {"ES41", "ITH5", "ITI3", "SE311"}
+    assert set(column(stated_only, "region_code")) == {
+        "AT12",
+        "DEA",
+        "DEC0",
+        "ES24",
+        "ES41",
+        "ES52",
+        "ITF3",
+        "ITH5",
+        "ITI1",
+        "ITI3",
+        "MT",
+        "PL61",
+        "SE311",
+    }
 
 
 @covers("clusters-in-ket-elsewhere")
@@ -484,31 +507,40 @@ def test_s3_priorities_sharing_technologies(store: EmbeddedStore) -> None:
         for b in members
         if a[0] < b[0] and a[1] != b[1]
     )
-    assert len(pairs) == expected == 468
+    assert len(pairs) == expected == 6808
     keys = {(r["priority_a"], r["priority_b"]) for r in pairs}
     assert not {(b, a) for a, b in keys} & keys, "a pair is listed twice"
     assert all(r["region_a_code"] != r["region_b_code"] for r in pairs)
-    assert Counter(column(pairs, "technology_label"))["Mobility"] == 61  # 12 priorities, 8 regions
+    # 55 priorities of 45 regions
+    assert Counter(column(pairs, "technology_label"))["Mobility"] == 1473
     emilia = answer(store, "s3-priorities-sharing-technologies", region="ITH5")
-    assert len(emilia) == 114
+    assert len(emilia) == 434
     assert set(column(emilia, "region_a_code")) == {"ITH5"}
     assert "ITH5" not in set(column(emilia, "region_b_code"))
     mobility = answer(store, "s3-priorities-sharing-technologies", ket="ati:mobility")
-    assert len(mobility) == 61
-    # Only Styria's mobility priority names the technology in its source: no stated pair.
+    assert len(mobility) == 1473
+    # Only Styria's mobility priority and Normandie's ("smart mobility") name the technology in
+    # their sources: one stated pair.
     stated = answer(
         store, "s3-priorities-sharing-technologies", ket="ati:mobility", include_derived="false"
     )
-    assert stated == []
+    assert [(r["region_a_code"], r["region_b_code"]) for r in stated] == [("AT22", "FRD")]
     # Priorities whose sources name the same technology, read from s3_priorities.csv.
     curated = source_rows("s3/s3_priorities.csv")
-    robotics = {row["nuts_code"] for row in curated if "ati:robotics" in row["technologies"]}
+    robotics = [
+        (row["id"], row["nuts_code"]) for row in curated if "ati:robotics" in row["technologies"]
+    ]
     stated_robotics = answer(
         store, "s3-priorities-sharing-technologies", ket="ati:robotics", include_derived="false"
     )
-    assert {frozenset((r["region_a_code"], r["region_b_code"])) for r in stated_robotics} == {
-        frozenset(robotics)
-    }
+    assert Counter(
+        tuple(sorted((r["region_a_code"], r["region_b_code"]))) for r in stated_robotics
+    ) == Counter(
+        tuple(sorted((a[1], b[1])))
+        for a in robotics
+        for b in robotics
+        if a[0] < b[0] and a[1] != b[1]
+    )
 
 
 @covers("technologies-across-regions")
@@ -516,33 +548,32 @@ def test_technologies_across_regions(store: EmbeddedStore) -> None:
     rows = answer(store, "technologies-across-regions")
     assert len(rows) == 16  # 6 KETs + the 10 ATIs without a KET namesake
     technologies = by(rows, "notation")
-    assert rows[0]["notation"] == "AMT"  # advanced manufacturing: the most regions
+    # cloud technologies: the most regions (ICT-sector and digital-transformation priorities)
+    assert rows[0]["notation"] == "ATI-07"
     assert (technologies["ATI-12"]["s3_regions"], technologies["ATI-12"]["s3_priorities"]) == (
-        8,
-        12,
+        45,
+        55,
     )
     photonics = technologies["PH"]
     assert (photonics["s3_regions"], photonics["cluster_regions"], photonics["clusters"]) == (
-        1,
+        9,
         5,
         5,
     )
-    assert technologies["AMT"]["regions"] == 14
+    assert technologies["AMT"]["regions"] == 35
     assert technologies["ATI-06"]["regions"] == 0  # blockchain: no evidence
     assert "ATI-14" not in technologies  # counted under its KET namesake PH
     stated = by(answer(store, "technologies-across-regions", include_derived="false"), "notation")
-    assert stated["ATI-12"]["s3_regions"] == 1
+    assert stated["ATI-12"]["s3_regions"] == 2  # Styria and Normandie
 
 
 @covers("s3-gaps")
 def test_s3_gaps_are_priorities_without_local_cluster_technology(store: EmbeddedStore) -> None:
-    gaps = answer(store, "s3-gaps")
-    assert len(gaps) == 82
-    regions = set(column(gaps, "priority_region_code"))
-    assert "ITI3" not in regions  # Marche's clusters cover its priorities' technologies
-    assert "SK" in regions and "Robotics" not in {
-        r["technology_label"] for r in gaps if r["priority_region_code"] == "SK"
-    }  # Slovakia's robotics priority is covered by AT+R in Košice
+    # Marche's clusters cover its priorities' technologies
+    assert answer(store, "s3-gaps", region="ITI3") == []
+    # Slovakia's robotics priority is covered by AT+R in Košice
+    slovakia = answer(store, "s3-gaps", region="SK")
+    assert slovakia and "Robotics" not in {r["technology_label"] for r in slovakia}
     veneto = {
         (r["priority"], r["technology_label"]): r for r in answer(store, "s3-gaps", region="ITH3")
     }
@@ -554,6 +585,8 @@ def test_s3_gaps_are_priorities_without_local_cluster_technology(store: Embedded
     ]
     # e-Living (Marche) and the four machinery clusters (Emilia-Romagna, Romania, Slovakia)
     assert smart["clusters_elsewhere"] == 5
+    # Veneto's 2021-2027 category is the official one (Commission Implementing Decision)
+    assert smart["category"] == "more developed region (official)"
     croatia = answer(store, "s3-gaps", region="HR")
     assert {r["technology_label"] for r in croatia} == {
         "Mobility",
@@ -562,14 +595,11 @@ def test_s3_gaps_are_priorities_without_local_cluster_technology(store: Embedded
         "Micro- and nanoelectronics",
     }
     assert len(croatia) == 5
+    assert all("category" not in row for row in croatia)  # a country has no category
     # Without derived technologies Marche's stated manufacturing priority becomes a gap:
     # e-Living's manufacturing technology is derived.
-    stated = answer(store, "s3-gaps", include_derived="false")
-    assert len(stated) == 16
-    assert "ITI3" in set(column(stated, "priority_region_code"))
-    # The filter reads ckg:developmentCategory on the region, which the bundled data do not state.
-    assert answer(store, "s3-gaps", development_category="less-developed") == []
-    assert all("category" not in row for row in gaps)
+    stated = answer(store, "s3-gaps", region="ITI3", include_derived="false")
+    assert stated and {r["priority_region_code"] for r in stated} == {"ITI3"}
 
 
 # --- policy instruments, projects, partners -----------------------------------------------
@@ -770,6 +800,32 @@ def test_top_regions_in_robotics_are_ranked_by_score_and_count_each_region_once(
     assert malta["components"] == 1 and "location_quotient" not in malta
 
 
+@covers("compare-regions")
+def test_two_regions_compared_side_by_side_with_each_ones_own_profile(
+    store: EmbeddedStore,
+) -> None:
+    rows = answer(store, "compare-regions", region_a="ITI3", region_b="EL52")
+    by_technology = by(rows, "technology")
+    # Each side is that region's own profile (region-technology-profile), score for score.
+    for code, side in (("ITI3", "a"), ("EL52", "b")):
+        profile = {
+            row["technology"]: row.get("score")
+            for row in answer(store, "region-technology-profile", region=code)
+        }
+        assert set(profile) <= set(by_technology)
+        for technology, score in profile.items():
+            assert by_technology[technology].get(f"score_{side}") == score
+    for row in rows:
+        if row.get("score_a") is not None and row.get("score_b") is not None:
+            assert row["difference"] == row["score_a"] - row["score_b"]
+        else:  # unknown is never 0: no difference either
+            assert "difference" not in row
+    first = [row["score_a"] for row in rows if row.get("score_a") is not None]
+    assert first == sorted(first, reverse=True)
+    same = answer(store, "compare-regions", region_a="ITI3", region_b="ITI3")
+    assert {row.get("difference") for row in same if row.get("score_a") is not None} == {0}
+
+
 @covers("region-technology-profile")
 def test_central_macedonia_profile_lists_components_and_evidence(store: EmbeddedStore) -> None:
     rows = answer(store, "region-technology-profile", region="EL52")
@@ -817,3 +873,43 @@ def test_strong_less_developed_regions_are_less_developed_by_the_rule(
     assert all(
         rule[row["region_code"]]["category_2014_2020_rule"] == "more_developed" for row in earlier
     )
+
+
+@covers("region-partner-matches")
+def test_partner_matches_are_the_stored_matches_best_first(store: EmbeddedStore) -> None:
+    rows = answer(store, "region-partner-matches", region="ITI3")
+    scores = column(rows, "score")
+    assert scores == sorted(scores, reverse=True) and len(rows) >= 5
+    assert all(row["partner_code"] != "ITI3" for row in rows)
+    # Emilia-Romagna: a more developed ClusterPoliSEE partner with a mechatronics cluster
+    emilia = [r for r in rows if r["partner_code"] == "ITH5"]
+    assert emilia and all(
+        (r["cluster_factor"], r["cooperation_factor"], r["learning_factor"]) == (1, 1, 1)
+        for r in emilia
+    )
+    assert all("is measured strong in" in r["strength_reason"] for r in rows)
+    high = answer(store, "region-partner-matches", region="ITI3", min_score="0.8")
+    # Decimal scores: compared with the decimal 0.8 (the float 0.8 is a little more than 0.8).
+    assert high and all(r["score"] >= Decimal("0.8") for r in high) and len(high) < len(rows)
+
+
+@covers("region-capability-gaps")
+def test_capability_gaps_of_sud_muntenia(store: EmbeddedStore) -> None:
+    rows = answer(store, "region-capability-gaps", region="RO31")
+    assert rows
+    for row in rows:
+        assert row["gap_kind"] in {"weak", "unmeasured"}
+        if row["gap_kind"] == "weak":
+            assert row["local_score"] < 0.5
+        else:
+            assert "local_score" not in row  # unknown, not zero
+        assert row["helpers"] >= 1 and row["best_helper"] != "RO31"
+
+
+@covers("region-peers")
+def test_peers_of_sud_muntenia(store: EmbeddedStore) -> None:
+    rows = answer(store, "region-peers", region="RO31")
+    assert 3 <= len(rows) <= 10
+    assert column(rows, "score") == sorted(column(rows, "score"), reverse=True)
+    assert all(row["variables"] >= 3 and row["stronger_in"] for row in rows)
+    assert all(row["peer_code"] != "RO31" for row in rows)

@@ -13,8 +13,10 @@ from kg import __version__
 from kg.api.problems import install_problem_handlers
 from kg.api.routes import (
     collections,
+    docs,
     health,
     home,
+    matching,
     meta,
     queries,
     regions,
@@ -74,9 +76,14 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
         description="Knowledge graph of EU industrial clusters, Key Enabling Technologies and "
         "Smart Specialisation priorities.",
         lifespan=lifespan,
+        # FastAPI's own pages load Swagger UI and ReDoc from a CDN; docs.install_docs serves
+        # the same pages with local files.
+        docs_url=None,
+        redoc_url=None,
     )
     install_problem_handlers(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    docs.install_docs(app)
     # One router per surface; each is a thin layer over a plain module of kg.
     app.include_router(home.router)
     app.include_router(health.router)
@@ -89,4 +96,5 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     app.include_router(regions.router)
     app.include_router(search_routes.router)
     app.include_router(strengths.router)
+    app.include_router(matching.router)
     return app

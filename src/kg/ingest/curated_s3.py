@@ -54,9 +54,14 @@ SKIPPED_COLUMNS = ["curated_file", "line", "summary", "reason"]
 #: Technology words of the curated tables that unambiguously name a KET or ATI (compared
 #: case-insensitively, after removing parenthesised asides). Only these become ckg:technology;
 #: every other word stays text (dct:subject). Deliberately absent, because they do not name
-#: one KET/ATI: "biotechnology" (red, green or white), "materials" and "materials technology"
-#: (conventional materials too), "ICT", "digital…", "automation" alone, "mechatronics",
-#: "Industry 4.0" (a paradigm spanning several ATIs), "solar power", "KETs (generic)".
+#: one KET/ATI: "biotechnology" (red, green or white; also "green", "aquatic" biotechnology and
+#: "synthetic biology"), "materials", "materials technology", "structural materials" and
+#: "bio-based materials" (conventional materials too), "ICT", "IT", "digital…", "automation"
+#: alone, "mechatronics", "production technology" (conventional production too), "Industry
+#: 4.0" (a paradigm spanning several ATIs), "nanosciences" (a science, not a technology),
+#: "microsystems", "sensors", "electronics", "data analytics", "data science", "solar power",
+#: "KETs (generic)". The rules of data/mappings/technology_rules.yaml may still derive a
+#: technology from such words, as ClusterKG's judgement, after the build.
 TECHNOLOGY_WORDS: dict[str, str] = {
     # robotics
     "robotics": "ati:robotics",
@@ -81,24 +86,99 @@ TECHNOLOGY_WORDS: dict[str, str] = {
     "industrial automation": "ket:advanced-manufacturing-technologies",
     "biotechnological processes": "ket:industrial-biotechnology",
     "biotechnological and chemical processes": "ket:industrial-biotechnology",
+    "bioprocess": "ket:industrial-biotechnology",  # bioprocessing: white biotechnology's core
+    # added with s3_priorities_more.csv and s3_priorities_batch2.csv
+    "advanced materials": "ket:advanced-materials",
+    # the KET is "new or substantially improved materials" (COM(2012) 341); Aragón lists
+    # "new materials" among its KETs
+    "new materials": "ket:advanced-materials",
+    "innovative materials": "ket:advanced-materials",
+    "advanced building materials": "ket:advanced-materials",
+    "smart materials": "ket:advanced-materials",
+    "functional materials": "ket:advanced-materials",
+    "composite materials": "ket:advanced-materials",
+    "nanotechnologies": "ket:nanotechnology",
+    "smart production": "ket:advanced-manufacturing-technologies",
+    "intelligent production": "ket:advanced-manufacturing-technologies",
+    "flexible automation": "ket:advanced-manufacturing-technologies",
+    "photovoltaics": "ket:photonics",  # named in the photonics KET's definition
+    "internet of things": "ati:internet-of-things",
+    "augmented reality": "ati:augmented-and-virtual-reality",
+    "information security": "ati:security",
+    "smart mobility": "ati:mobility",
 }
 
 #: Language of the curated labels flagged "translated", by the country of the NUTS code.
+#: Countries with several languages of administration (BE, LU, MT, IE, CY) are deliberately
+#: absent: their translated rows need an entry in LABEL_LANGUAGES.
 COUNTRY_LANGUAGES = {
     "AT": "de",
     "BG": "bg",
+    "CZ": "cs",
+    "DE": "de",
+    "DK": "da",
     "EL": "el",
     "ES": "es",
+    "FI": "fi",
+    "FR": "fr",
     "HR": "hr",
     "HU": "hu",
     "IT": "it",
     "LT": "lt",
     "NL": "nl",
     "PL": "pl",
+    "PT": "pt",
     "RO": "ro",
     "SE": "sv",
     "SI": "sl",
     "SK": "sk",
+}
+
+#: Translated rows whose labels are not in the country's (only) language: (curated file,
+#: curated nuts_code, strategy_period) → (language, why).
+LABEL_LANGUAGES: dict[tuple[str, str, str], tuple[str, str]] = {
+    ("s3_priorities_more.csv", "ES11", "2014-2020"): (
+        "gl",
+        "the labels are Galician ('xestión', 'coñecemento', 'poboación'), as on the page",
+    ),
+    ("s3_priorities_batch2.csv", "BE10", "2021-2027"): (
+        "fr",
+        "the labels are French, as in the business magazine article",
+    ),
+}
+
+#: The curated priority files, in the order they are converted (the first one's rows keep
+#: the ids they had before the others were added).
+PRIORITY_FILES = ("s3_priorities.csv", "s3_priorities_more.csv", "s3_priorities_batch2.csv")
+
+#: Strategies whose rows the curated README lists under "Not formal S3 lists": (curated file,
+#: curated nuts_code, strategy_period) → what the list is. Each is the region's own list of
+#: innovation fields, which the curation records as its priorities, so it is converted; every
+#: row says in its notes what the list is.
+NOT_FORMAL_S3_LISTS: dict[tuple[str, str, str], str] = {
+    ("s3_priorities_more.csv", "BE2", ""): "the spearhead clusters of Flemish cluster policy",
+    ("s3_priorities_more.csv", "DE40", ""): "Brandenburg's own four cluster-policy fields",
+    ("s3_priorities_more.csv", "AT31", ""): (
+        "the fields of Upper Austria's #upperVISION2030 business and research strategy"
+    ),
+    ("s3_priorities_more.csv", "AT12", "2021-2027"): (
+        "the fields of Lower Austria's FTI-Strategie 2027 (its RTI strategy)"
+    ),
+    ("s3_priorities_more.csv", "IE", "2014-2020"): (
+        "the areas of the research prioritisation report that underpinned Ireland's 2014 S3"
+    ),
+    ("s3_priorities_batch2.csv", "DE50", "2014-2020"): (
+        "the clusters of Bremen's Clusterstrategie 2020 (called the core of its RIS3)"
+    ),
+    ("s3_priorities_batch2.csv", "DE9", "2021-2027"): (
+        "the 'Stärken und Potenziale' of Niedersachsen's draft RIS3"
+    ),
+    ("s3_priorities_batch2.csv", "DEF0", "2021-2027"): (
+        "the 'herausragende Bereiche' of Schleswig-Holstein's technology support"
+    ),
+    ("s3_priorities_batch2.csv", "BE10", "2016-2020"): (
+        "the strategic priority areas of Brussels' Regional Innovation Plan 2016-2020"
+    ),
 }
 
 #: Curated region texts that the general rules below cannot read, with the reading and why.
@@ -111,9 +191,9 @@ REGION_OVERRIDES: dict[str, tuple[str, str]] = {
     ),
 }
 
-#: Curated priority rows that are not priorities: (nuts_code, label) → reason.
-SKIPPED_PRIORITIES: dict[tuple[str, str], str] = {
-    ("LT", "šešios prioritetinės ... (sumanios specializacijos) kryptys"): (
+#: Curated priority rows that are not priorities: (curated file, nuts_code, label) → reason.
+SKIPPED_PRIORITIES: dict[tuple[str, str, str], str] = {
+    ("s3_priorities.csv", "LT", "šešios prioritetinės ... (sumanios specializacijos) kryptys"): (
         "count-only row: it says that the 2013 government decision approved six priority "
         "directions and names none of them; the ontology has no property for a number of "
         "priorities. The seven directions of the later update are converted from the MITA rows "
@@ -598,10 +678,15 @@ def convert(data_dir: Path = PROJECT_ROOT / "data") -> Output:
         seed_ids=_seed_ids(data_dir / SEEDS_FILE),
         readme=(curated / "README.md").read_text(encoding="utf-8"),
     )
-    curated_priorities = _read(curated / "s3_priorities.csv")
+    curated_priorities = {name: _read(curated / name) for name in PRIORITY_FILES}
     curated_clusters = _read(curated / "clusters.csv")
     curated_partners = _read(curated / "project_partners.csv")
-    priorities = _priorities(context, curated_priorities)
+    priority_ids: set[str] = set()
+    priorities = [
+        priority
+        for name, rows in curated_priorities.items()
+        for priority in _priorities(context, name, rows, priority_ids)
+    ]
     clusters = _clusters(context, curated_clusters)
     partners = _partners(context, curated_partners, clusters)
     _readme_facts(context, clusters)
@@ -627,7 +712,7 @@ def convert(data_dir: Path = PROJECT_ROOT / "data") -> Output:
 
 
 def _check_tables(
-    priorities: list[dict[str, str]],
+    priorities: Mapping[str, list[dict[str, str]]],
     curated_clusters: list[dict[str, str]],
     partners: list[dict[str, str]],
     clusters: list[dict[str, str]],
@@ -636,7 +721,17 @@ def _check_tables(
     curated data changed under it and the judgement must be looked at again."""
     names = {row["partner_name"].strip() for row in partners}
     cluster_names = {row["name"].strip() for row in curated_clusters}
-    regions = {row["nuts_code"].strip() for row in priorities}
+    priority_rows = [(name, row) for name, rows in priorities.items() for row in rows]
+    strategies = {
+        (name, row["nuts_code"].strip(), row["strategy_period"].strip())
+        for name, row in priority_rows
+    }
+    translated = {
+        (name, row["nuts_code"].strip(), row["strategy_period"].strip())
+        for name, row in priority_rows
+        if row["notes"].strip().startswith("translated")
+    }
+    regions = {row["nuts_code"].strip() for _, row in priority_rows}
     regions |= {row["nuts_code_or_city"].strip() for row in curated_clusters}
     regions |= {row["region"].strip() for row in partners}
     checks: list[tuple[str, Iterable[object], set[object]]] = [
@@ -648,8 +743,13 @@ def _check_tables(
         (
             "SKIPPED_PRIORITIES",
             SKIPPED_PRIORITIES,
-            {(row["nuts_code"].strip(), row["priority_label"].strip()) for row in priorities},
+            {
+                (name, row["nuts_code"].strip(), row["priority_label"].strip())
+                for name, row in priority_rows
+            },
         ),
+        ("LABEL_LANGUAGES", LABEL_LANGUAGES, set(translated)),
+        ("NOT_FORMAL_S3_LISTS", NOT_FORMAL_S3_LISTS, set(strategies)),
         ("REGION_OVERRIDES", REGION_OVERRIDES, set(regions)),
         ("CLUSTER_SPLITS", CLUSTER_SPLITS, set(cluster_names)),
         ("CLUSTER_ROW_FACTS", CLUSTER_ROW_FACTS, set(cluster_names)),
@@ -796,53 +896,109 @@ def _technologies(text: str, separators: str = ";") -> list[str]:
 # S3 priorities
 
 
-def _priorities(context: _Context, rows: list[dict[str, str]]) -> list[dict[str, str]]:
+def _priorities(
+    context: _Context, file: str, rows: list[dict[str, str]], ids: set[str]
+) -> list[dict[str, str]]:
+    """The priorities of one curated priority file; ``ids`` are those of the files before."""
     out: list[dict[str, str]] = []
-    ids: set[str] = set()
     for line, row in enumerate(rows, start=2):
         code_text, label = row["nuts_code"].strip(), row["priority_label"].strip()
-        reason = SKIPPED_PRIORITIES.get((code_text, label))
+        reason = SKIPPED_PRIORITIES.get((file, code_text, label))
         if reason:
-            context.skip("s3_priorities.csv", line, label, reason)
+            context.skip(file, line, label, reason)
             continue
-        code, remarks = _region(context, code_text)
+        regions = _priority_regions(context, code_text)
         period = row["strategy_period"].strip()
         label_en = row["priority_label_en"].strip()
         notes = row["notes"].strip()
+        remarks: list[str] = []
         translated = ""
-        if label == label_en:
+        # a label that is its English rendering (up to case) is English
+        if label.casefold() == label_en.casefold():
             language, label_en = "en", ""
         elif notes.startswith("translated"):
-            language = COUNTRY_LANGUAGES[code[:2]]
+            strategy = (file, code_text, period)
+            language, why = _label_language(strategy, regions[0][0][:2])
             translated = "true"
+            if why:
+                remarks.append(f"label language {language}: {why}")
         else:
             language = "en"
-            if label_en.casefold() != label.casefold():
-                remarks.append(f"the curated English wording {label_en!r} is kept here")
+            remarks.append(f"the curated English wording {label_en!r} is kept here")
             label_en = ""
-        identifier = f"{code.lower()}-{period or 'undated'}-{slug(label_en or label, 48)}"
-        if identifier in ids:
-            raise ConversionError(f"s3_priorities.csv line {line}: id {identifier} is used twice")
-        ids.add(identifier)
-        out.append(
-            {
-                "id": identifier,
-                "nuts_code": code,
-                "strategy_period": period,
-                "label": label,
-                "label_language": language,
-                "label_en": label_en,
-                "label_en_translated": translated,
-                "technologies": ";".join(_technologies(row["kets_or_technologies"])),
-                "technologies_text": row["kets_or_technologies"].strip(),
-                "sectors_text": row["sectors"].strip(),
-                "source_url": row["source_url"].strip(),
-                "source_quote": row["source_quote"].strip(),
-                "notes": _notes(notes, remarks),
-                "converted_from": f"s3_priorities.csv:{line}",
-            }
-        )
+        list_kind = NOT_FORMAL_S3_LISTS.get((file, code_text, period))
+        if list_kind:
+            remarks.append(
+                f"not a formal S3 priority list: {list_kind} (curated README, 'Not formal S3 "
+                "lists'), recorded as the priorities of the region's strategy"
+            )
+        for code, region_remarks in regions:
+            identifier = f"{code.lower()}-{period or 'undated'}-{slug(label_en or label, 48)}"
+            if identifier in ids:
+                raise ConversionError(f"{file} line {line}: id {identifier} is used twice")
+            ids.add(identifier)
+            out.append(
+                {
+                    "id": identifier,
+                    "nuts_code": code,
+                    "strategy_period": period,
+                    "label": label,
+                    "label_language": language,
+                    "label_en": label_en,
+                    "label_en_translated": translated,
+                    "technologies": ";".join(_technologies(row["kets_or_technologies"])),
+                    "technologies_text": row["kets_or_technologies"].strip(),
+                    "sectors_text": row["sectors"].strip(),
+                    "source_url": row["source_url"].strip(),
+                    "source_quote": row["source_quote"].strip(),
+                    "notes": _notes(notes, [*region_remarks, *remarks]),
+                    "converted_from": f"{file}:{line}",
+                }
+            )
     return out
+
+
+def _label_language(strategy: tuple[str, str, str], country: str) -> tuple[str, str]:
+    """The language of the translated labels of a (curated file, nuts_code, period), and why
+    when it is not the country's (LABEL_LANGUAGES)."""
+    override = LABEL_LANGUAGES.get(strategy)
+    if override:
+        return override
+    if country not in COUNTRY_LANGUAGES:
+        raise ConversionError(
+            f"{strategy}: translated labels, and {country} is not in COUNTRY_LANGUAGES: add "
+            "their language to LABEL_LANGUAGES"
+        )
+    return COUNTRY_LANGUAGES[country], ""
+
+
+def _priority_regions(context: _Context, text: str) -> list[tuple[str, list[str]]]:
+    """The region(s) of a priority row: one, or each region of a joint strategy.
+
+    Codes that together are exactly one region become that region (see ``_region``); a joint
+    strategy of regions that are not one NUTS region ("DE30;DE40", Berlin and Brandenburg) gives
+    its priorities to each of its regions' strategies, one priority row per region.
+    """
+    history = context.history
+    codes = [code.strip() for code in text.split(";")]
+    if (
+        len(codes) < 2
+        or not all(re.fullmatch(r"[A-Z]{2}[0-9A-Z]{0,3}", code) for code in codes)
+        or any(history.version_of(code) is None for code in codes)
+        or _common_parent(history, codes) is not None
+    ):
+        return [_region(context, text)]
+    named = ", ".join(f"{code} ({_region_name(history, code)})" for code in codes)
+    return [
+        (
+            code,
+            [
+                f"joint strategy of {named}, which together are not one NUTS region: one "
+                f"priority per region, this one of {code}"
+            ],
+        )
+        for code in codes
+    ]
 
 
 # clusters

@@ -885,7 +885,7 @@ def strengths_graph(
         measured = [c for c in record.components if c.percentile is not None]
         graph.add((node, CKG.componentCount, Literal(len(measured))))
         if record.score is not None:
-            graph.add((node, CKG.score, _decimal(record.score)))
+            graph.add((node, CKG.score, decimal_literal(record.score)))
         if record.stars is not None:
             graph.add((node, CKG.stars, Literal(record.stars.count)))
         for iri in record.evidence:
@@ -936,9 +936,9 @@ def reference_triples(
         graph.add((node, CKG.componentKind, COMPONENT_KINDS[kind]))
         graph.add((node, CKG.technology, technology))
         graph.add((node, PROV.wasGeneratedBy, activity))
-        graph.add((node, CKG.technologyEmployment, _decimal(employment)))
-        graph.add((node, CKG.regionEmployment, _decimal(reference_total)))
-        graph.add((node, CKG.referenceShare, _decimal(employment / reference_total)))
+        graph.add((node, CKG.technologyEmployment, decimal_literal(employment)))
+        graph.add((node, CKG.regionEmployment, decimal_literal(reference_total)))
+        graph.add((node, CKG.referenceShare, decimal_literal(employment / reference_total)))
         years: set[int] = set()
         for code in countries:
             graph.add((node, CKG.aggregatedFrom, NUTS[code]))
@@ -966,8 +966,8 @@ def reference_triples(
         graph.add((node, CKG.measuredBy, inputs.indicators[slug]))
         graph.add((node, CKG.baseIndicator, inputs.indicators[base_slug]))
         graph.add((node, PROV.wasGeneratedBy, activity))
-        graph.add((node, CKG.observedCount, _decimal(sum(c for c, _ in pairs.values()))))
-        graph.add((node, CKG.base, _decimal(sum(b for _, b in pairs.values()))))
+        graph.add((node, CKG.observedCount, decimal_literal(sum(c for c, _ in pairs.values()))))
+        graph.add((node, CKG.base, decimal_literal(sum(b for _, b in pairs.values()))))
         counts = inputs.counts_at(slug, 2, window)
         bases = inputs.counts_at(base_slug, 2, window)
         years = set()
@@ -997,7 +997,7 @@ def _add_component(
     graph.add((strength, CKG.hasComponent, node))
     graph.add((node, RDF.type, CKG.StrengthComponent))
     graph.add((node, CKG.componentKind, COMPONENT_KINDS[component.kind]))
-    graph.add((node, CKG.weight, _decimal(component.weight)))
+    graph.add((node, CKG.weight, decimal_literal(component.weight)))
     graph.add((node, CKG.status, Literal(component.status)))
     published = str(details["published_region"])
     graph.add((node, CKG.publishedRegion, NUTS[published]))
@@ -1008,13 +1008,13 @@ def _add_component(
     if "indicator" in details:
         graph.add((node, CKG.measuredBy, inputs.indicators[str(details["indicator"])]))
         graph.add((node, CKG.baseIndicator, inputs.indicators[str(details["base_indicator"])]))
-        graph.add((node, CKG.minimumCount, _decimal(float(details["minimum_count"]))))  # type: ignore[arg-type]
+        graph.add((node, CKG.minimumCount, decimal_literal(float(details["minimum_count"]))))  # type: ignore[arg-type]
         if details.get("count") is not None:
-            graph.add((node, CKG.observedCount, _decimal(float(details["count"]))))  # type: ignore[arg-type]
+            graph.add((node, CKG.observedCount, decimal_literal(float(details["count"]))))  # type: ignore[arg-type]
     if component.value is not None:
-        graph.add((node, CKG.value, _decimal(component.value)))
+        graph.add((node, CKG.value, decimal_literal(component.value)))
     if component.percentile is not None:
-        graph.add((node, CKG.percentile, _decimal(component.percentile)))
+        graph.add((node, CKG.percentile, decimal_literal(component.percentile)))
     if "reason" in details:
         graph.add((node, RDFS.comment, Literal(str(details["reason"]), lang="en")))
     if "fallback" in details:
@@ -1034,7 +1034,7 @@ def _add_component(
         if isinstance(value, int):
             graph.add((node, prop, Literal(value)))
         else:
-            graph.add((node, prop, _decimal(float(value))))  # type: ignore[arg-type]
+            graph.add((node, prop, decimal_literal(float(value))))  # type: ignore[arg-type]
     for sector in _listed(details.get("sectors_unknown")):
         graph.add((node, CKG.sectorUnknown, Literal(str(sector))))
     for unit in _listed(details.get("summed_units")):
@@ -1050,7 +1050,7 @@ def _listed(value: object) -> list[object]:
     return list(value) if isinstance(value, list | tuple) else []
 
 
-def _decimal(value: float) -> Literal:
+def decimal_literal(value: float) -> Literal:
     """A decimal literal with at most six decimals, written the same way every run."""
     text = f"{value:.6f}".rstrip("0").rstrip(".")
     if "." not in text:

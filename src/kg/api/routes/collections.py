@@ -5,6 +5,10 @@ Every collection answers JSON-LD (a Hydra collection) by default and CSV on requ
 in a ``Link`` header. Its parameters are declared in the OpenAPI document from the collection's
 definition, and validated by :func:`kg.collections.parse_request`, not by FastAPI, so every error
 is one of the project's problem documents.
+
+Regions, clusters and technologies (``kets``) also have a page for people: a browser, whose
+``Accept`` ranks ``text/html`` above JSON-LD, gets it (with the same members, from the same
+request, see :mod:`kg.web.listing`); every other client gets what it got before.
 """
 
 from __future__ import annotations
@@ -12,9 +16,11 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlencode
 
 import mimeparse
 from fastapi import APIRouter, Request, Response
+from fastapi.responses import RedirectResponse
 from pydantic import BaseModel, Field
 
 from kg.api.deps import SettingsDep, StoreDep
@@ -36,9 +42,13 @@ from kg.collections import (
     page_document,
     parse_request,
 )
-from kg.errors import InvalidInput, NotAcceptable
+from kg.config import Settings
+from kg.errors import InvalidInput, KGError, NotAcceptable
 from kg.jsonld import CONTEXT_PATH, context_url
 from kg.paging import link_header
+from kg.store import Store
+from kg.web import templates
+from kg.web.listing import build_listing, error_listing, has_page, known_values
 
 JSONLD = "application/ld+json"
 JSON = "application/json"
@@ -46,6 +56,10 @@ CSV = "text/csv"
 #: Media types a collection can answer in; best_match gives ties to the last, so JSON-LD wins
 #: for ``*/*`` and plain JSON only when asked for by name.
 OFFERED = [CSV, JSON, JSONLD]
+HTML = "text/html"
+#: For browsers: the page is offered first, so it loses every tie and is chosen only when the
+#: Accept header ranks it above JSON-LD, JSON and CSV (``*/*`` and no Accept keep JSON-LD).
+OFFERED_WITH_PAGE = [HTML, *OFFERED]
 
 router = APIRouter(tags=["collections"])
 
@@ -121,6 +135,27 @@ def choose_media_type(accept: str | None, requested_format: str | None) -> str:
     return best
 
 
+def prefers_page(accept: str | None, requested_format: str | None) -> bool:
+    """Whether to answer a collection with its HTML page: no ``format=``, and an ``Accept`` that
+    ranks ``text/html`` strictly above the other types (a browser's does).
+
+    >>> prefers_page("text/html,application/xhtml+xml,*/*;q=0.8", None)
+    True
+    >>> prefers_page("*/*", None), prefers_page(None, None), prefers_page("text/html", "csv")
+    (False, False, False)
+    >>> prefers_page("text/html, application/ld+json", None)  # a tie keeps JSON-LD
+    False
+    """
+    header = (accept or "").strip()
+    if requested_format is not None or not header:
+        return False
+    try:
+        best: str = mimeparse.best_match(OFFERED_WITH_PAGE, header)
+    except ValueError:  # an unreadable Accept: answered as before (400), not as a page
+        return False
+    return best == HTML
+
+
 def _render(page: Page, request: Request, media_type: str) -> Response:
     def page_url(number: int) -> str:
         return str(request.url.include_query_params(**{PAGE: number}))
@@ -144,6 +179,10 @@ def _render(page: Page, request: Request, media_type: str) -> Response:
 
 def _list_endpoint(collection: Collection) -> Callable[..., Response]:
     def list_members(request: Request, store: StoreDep, settings: SettingsDep) -> Response:
+        if has_page(collection) and prefers_page(
+            request.headers.get("accept"), request.query_params.get(FORMAT)
+        ):
+            return _page(collection, request, store, settings)
         page_request = parse_request(
             collection,
             request.query_params.multi_items(),
@@ -156,6 +195,60 @@ def _list_endpoint(collection: Collection) -> Callable[..., Response]:
 
     list_members.__doc__ = f"One page of the collection {collection.name}."
     return list_members
+
+
+def _page(collection: Collection, request: Request, store: Store, settings: Settings) -> Response:
+    """The HTML page: the members of the same request as the JSON-LD, or the form and what is
+    wrong (with the status the JSON-LD would have had)."""
+    headers = {"Vary": "Accept"}
+    params = request.query_params.multi_items()
+    given = [(name, value) for name, value in params if value.strip()]
+    if len(given) < len(params):
+        # A filter form sends its empty fields too; without them, the address means the same
+        # page in every format (parse_request refuses empty parameters).
+        target = request.url.path + ("?" + urlencode(given) if given else "")
+        return RedirectResponse(target, status_code=303, headers=headers)
+    values = known_values(params)
+    path = request.url.path
+    status = 200
+    try:
+        page_request = parse_request(
+            collection,
+            params,
+            store,
+            default_per_page=min(settings.page_size, settings.max_page_size),
+            max_per_page=settings.max_page_size,
+        )
+    except KGError as exc:
+        listing = error_listing(collection, store, values, path=path, error=exc.detail)
+        status = exc.status
+    else:
+        page = list_page(store, page_request)
+
+        def page_href(number: int) -> str:
+            return "?" + urlencode([*((k, v) for k, v in params if k != PAGE), (PAGE, number)])
+
+        def page_url(number: int) -> str:
+            return str(request.url.include_query_params(**{PAGE: number}))
+
+        downloads = {
+            name: "?" + urlencode([*((k, v) for k, v in params if k != FORMAT), (FORMAT, key)])
+            for name, key in (("CSV", "csv"), ("JSON-LD", "jsonld"))
+        }
+        listing = build_listing(
+            store,
+            page,
+            values,
+            path=path,
+            base_iri=settings.base_iri,
+            page_href=page_href,
+            downloads=downloads,
+        )
+        headers["Link"] = link_header(page.links(), page_url)
+        headers["X-Total-Count"] = str(page.total)
+    return templates.TemplateResponse(
+        request, "collection.html", {"listing": listing}, status_code=status, headers=headers
+    )
 
 
 def _route_name(collection_name: str) -> str:
@@ -198,7 +291,7 @@ def _page_schema(collection: Collection) -> dict[str, Any]:
 
 def _responses(collection: Collection) -> dict[int | str, dict[str, Any]]:
     page = {"schema": _page_schema(collection)}
-    return {
+    responses: dict[int | str, dict[str, Any]] = {
         200: {
             "description": "One page of the collection.",
             "headers": {
@@ -226,6 +319,15 @@ def _responses(collection: Collection) -> dict[int | str, dict[str, Any]]:
             (406, "Neither JSON-LD nor CSV is acceptable, or `format` is not one of them."),
         ),
     }
+    if has_page(collection):
+        # Browsers get the page, and the form with the message for an invalid parameter.
+        responses[200]["content"][HTML] = {"schema": {"type": "string"}}
+        responses[303] = {
+            "description": "A browser sent empty parameters (a filter form's "
+            "unset fields): the same page without them."
+        }
+        responses[400]["content"][HTML] = {"schema": {"type": "string"}}
+    return responses
 
 
 def _parameters(collection: Collection) -> list[dict[str, Any]]:

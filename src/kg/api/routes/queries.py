@@ -20,7 +20,7 @@ from kg.api.deps import refuse_unknown_parameters, saved_service
 from kg.api.problems import problem_responses
 from kg.errors import KGError
 from kg.paging import link_header
-from kg.queries import Catalogue, Parameter, SavedQuery
+from kg.queries import Catalogue, Column, Parameter, SavedQuery
 from kg.saved import SavedAnswer, Table, wants_html
 from kg.sparql.formats import (
     CSV,
@@ -60,7 +60,8 @@ _GRAPH_TYPES[HTML] = {}
     response_class=Response,
 )
 def catalogue(request: Request) -> Response:
-    """List the questions: JSON-LD (Hydra IRI templates, one per query) or HTML by tag."""
+    """List the questions: JSON-LD (Hydra IRI templates, one per query) or HTML, each question
+    once under its first tag."""
     refuse_unknown_parameters(request.query_params.keys(), {"format"})
     service = saved_service(request)
     media_type = negotiate(
@@ -71,7 +72,7 @@ def catalogue(request: Request) -> Response:
     )
     if media_type == HTML:
         page = templates.TemplateResponse(
-            request, "queries.html", {"groups": service.catalogue.by_tag()}
+            request, "queries.html", {"groups": service.catalogue.by_primary_tag()}
         )
         page.headers["Vary"] = "Accept"
         return page
@@ -106,6 +107,10 @@ def catalogue_document(catalogue: Catalogue, base: str) -> dict[str, Any]:
                     "variableRepresentation": "BasicRepresentation",
                     "mapping": [_mapping(p) for p in query.parameters],
                 },
+                "tableSchema": {
+                    "@type": "Schema",
+                    "columns": [_column(query.column(name)) for name in query.variables],
+                },
             }
         )
     return {
@@ -133,12 +138,28 @@ def catalogue_document(catalogue: Catalogue, base: str) -> dict[str, Any]:
             "example": "http://www.w3.org/2004/02/skos/core#example",
             "member": {"@id": "hydra:member", "@container": "@set"},
             "totalItems": "hydra:totalItems",
+            # The answer's columns (CSVW): the variable, its label and unit for people.
+            "csvw": "http://www.w3.org/ns/csvw#",
+            "Schema": "csvw:Schema",
+            "Column": "csvw:Column",
+            "tableSchema": "csvw:tableSchema",
+            "columns": {"@id": "csvw:column", "@container": "@list"},
+            "name": "csvw:name",
+            "titles": {"@id": "csvw:title", "@language": "en"},
+            "unitText": "https://schema.org/unitText",
         },
         "@id": f"{base}/queries",
         "@type": "Collection",
         "totalItems": len(members),
         "member": members,
     }
+
+
+def _column(column: Column) -> dict[str, Any]:
+    described: dict[str, Any] = {"@type": "Column", "name": column.name, "titles": column.label}
+    if column.unit:
+        described["unitText"] = column.unit
+    return described
 
 
 def _mapping(parameter: Parameter) -> dict[str, Any]:
@@ -327,10 +348,12 @@ def _operation_description(query: SavedQuery) -> str:
         if query.form is RequestForm.SELECT
         else ""
     )
+    columns = "".join(f"\n- `{name}`: {query.column(name).heading}" for name in query.variables)
     return (
         f"{query.description}\n\nTags: {', '.join(query.tags)}. Answer by `Accept` or "
         f"`format=` ({formats}, html). {paging}Every answer has an `ETag`; send it back in "
-        f"`If-None-Match` for a `304`. Source: `queries/{query.name}.rq`."
+        f"`If-None-Match` for a `304`. Source: `queries/{query.name}.rq`.\n\n"
+        f"Columns of the answer (variable: what it holds, with its unit):{columns}"
     )
 
 

@@ -10,10 +10,11 @@ from fastapi.responses import RedirectResponse, Response
 from kg.api.deps import refuse_unknown_parameters, saved_service
 from kg.api.problems import problem_responses
 from kg.errors import NotFound
-from kg.regions import region_page, region_summary
+from kg.regions import RegionPage, region_page, region_summary
 from kg.saved import wants_html
 from kg.sparql.formats import HTML
 from kg.web import templates
+from kg.web.choropleth import EU27, ChoroplethMap, render_choropleth
 
 router = APIRouter(tags=["regions"])
 
@@ -54,6 +55,35 @@ def region(
             status_code=404,
             headers={"Vary": "Accept"},
         )
-    response = templates.TemplateResponse(request, "region.html", {"page": page})
+    response = templates.TemplateResponse(
+        request, "region.html", {"page": page, "match_map": _match_map(page)}
+    )
     response.headers["Vary"] = "Accept"
     return response
+
+
+def _match_map(page: RegionPage) -> ChoroplethMap | None:
+    """The partner regions shaded by their best match score (the matches' text alternative is
+    the list beside it)."""
+    if page.matching is None:
+        return None
+    scores = page.matching.partner_scores()
+    if not scores:
+        return None
+    name = page.summary.name
+    return render_choropleth(
+        scores,
+        title=f"Partner regions for {name}",
+        description=(
+            f"Map of the EU's NUTS 2 regions: the partner regions matched to {name}'s S3 "
+            "priorities, coloured by their best match score (0 to 1); the list below gives the "
+            "same numbers with the reasons."
+        ),
+        value_label="best match score",
+        links={code: f"/regions/{code}#matches" for code in scores},
+        countries=EU27,
+        # Regions that are not partners are not missing data: plain background, not hatched.
+        data_countries=(),
+        value_format=lambda value: f"{value:.2f}",
+        id_prefix="match-map",
+    )

@@ -175,7 +175,9 @@ def _respond(
         return templates.TemplateResponse(
             request,
             "resource.html",
-            {"page": page, "lang": page.language, "formats": _format_links(request)},
+            # The page is in English (headings, navigation); its title and values carry their
+            # own language (resource.html), so <html lang> stays "en".
+            {"page": page, "formats": _format_links(request)},
             headers={**VARY, "Content-Language": page.language},
         )
     return Response(

@@ -7,16 +7,14 @@ Routes parse and negotiate; the answers come from :mod:`kg.strengths.answers`.
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import json
-import threading
-from collections import OrderedDict
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
+from kg.api.cache import AnswerCache, etag, not_modified
 from kg.api.deps import SettingsDep, StoreDep, refuse_unknown_parameters, saved_service
 from kg.api.problems import problem_responses
 from kg.jsonld import serialize_graph
@@ -42,38 +40,7 @@ JSON = "application/json"
 STRENGTH_TYPES = {TURTLE: TURTLE, JSONLD: JSONLD, JSON: JSON}
 STRENGTH_FORMATS = {"json": JSON, "jsonld": JSONLD, "ttl": TURTLE}
 RANKING_TYPES = {CSV: CSV, JSON: JSON}
-#: Answers kept in memory: strengths change only when the store does (an update, a rebuild and
-#: restart), so an answer is computed once per store state and region.
-CACHE_ENTRIES = 512
-
-
-class _AnswerCache:
-    """A small LRU of response bodies by ETag (the ETag names the store state)."""
-
-    def __init__(self) -> None:
-        self._entries: OrderedDict[str, tuple[bytes, str]] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, etag: str) -> tuple[bytes, str] | None:
-        with self._lock:
-            entry = self._entries.get(etag)
-            if entry is not None:
-                self._entries.move_to_end(etag)
-            return entry
-
-    def put(self, etag: str, body: bytes, media_type: str) -> None:
-        with self._lock:
-            self._entries[etag] = (body, media_type)
-            while len(self._entries) > CACHE_ENTRIES:
-                self._entries.popitem(last=False)
-
-
-_CACHE = _AnswerCache()
-
-
-def _etag(*parts: str) -> str:
-    return '"' + hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32] + '"'
-
+_CACHE = AnswerCache()
 
 RANKING_FORMATS = {"json": JSON, "csv": CSV}
 
@@ -128,11 +95,11 @@ def strengths(
     media_type = negotiate(STRENGTH_TYPES, request.headers.get("accept"), format, STRENGTH_FORMATS)
     code = parse_region_code(region)
     wanted = parse_technology(technology) if technology else None
-    etag = _etag(saved_service(request).state, code, str(wanted), media_type, str(request.base_url))
-    headers = {"Vary": "Accept", "ETag": etag}
-    if etag in {tag.strip() for tag in request.headers.get("if-none-match", "").split(",")}:
+    tag = etag(saved_service(request).state, code, str(wanted), media_type, str(request.base_url))
+    headers = {"Vary": "Accept", "ETag": tag}
+    if not_modified(request.headers.get("if-none-match"), tag):
         return Response(status_code=304, headers=headers)
-    cached = _CACHE.get(etag)
+    cached = _CACHE.get(tag)
     if cached is not None:
         return Response(cached[0], media_type=cached[1], headers=headers)
     keeper: StrengthIndexKeeper | None = request.app.state.strengths
@@ -143,7 +110,7 @@ def strengths(
     else:
         graph = strengths_as_graph(store, answer)
         body = serialize_graph(graph, media_type, str(request.base_url))
-    _CACHE.put(etag, body, media_type)
+    _CACHE.put(tag, body, media_type)
     return Response(body, media_type=media_type, headers=headers)
 
 

@@ -1,0 +1,613 @@
+"""A region's stored matches, gaps and peers (graph ``…/graph/matches``), for the API, pages and
+CLI: read from the graph as it is, so an answer is exactly what the linked-data resources say.
+
+Any NUTS code of any version and level is accepted: a region with results answers for itself;
+a NUTS 3 region for its NUTS 2 parent; an older code for the current region(s) it became.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from rdflib import Graph, URIRef
+from rdflib.term import Identifier
+
+from kg.errors import NotFound
+from kg.matching.model import (
+    CLUSTER_WEIGHT,
+    COOPERATION_WEIGHT,
+    LEARNING_WEIGHT,
+    STRENGTH_WEIGHT,
+)
+from kg.namespaces import NUTS, PREFIXES, curie
+from kg.queries import sparql_term, with_values
+from kg.store import Store
+from kg.strengths.answers import parse_region_code
+
+WEIGHTS = {
+    "strength": STRENGTH_WEIGHT,
+    "clusters": CLUSTER_WEIGHT,
+    "cooperation": COOPERATION_WEIGHT,
+    "learning": LEARNING_WEIGHT,
+}
+#: Reason kinds whose evidence is about the need (the priority and how its technology was
+#: found), not about the partner: a priority is never evidence of a partner's strength.
+NEED_KINDS = {"need"}
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A resource of the graph a result rests on, as the graph holds it."""
+
+    id: str
+    label: str | None
+    value: int | float | str | None
+    year: str | None
+    source: str | None
+    kind: str | None
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "label": self.label,
+            "value": self.value,
+            "year": self.year,
+            "source": self.source,
+            "type": self.kind,
+        }
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """A reason in words with the resources it rests on."""
+
+    kind: str
+    text: str
+    evidence: tuple[str, ...]
+
+    def as_json(self) -> dict[str, Any]:
+        return {"kind": self.kind, "text": self.text, "evidence": list(self.evidence)}
+
+
+@dataclass
+class RegionRef:
+    code: str
+    label: str
+    category: str | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "id": str(NUTS[self.code]),
+            "code": self.code,
+            "label": self.label,
+            "developmentCategory": self.category,
+        }
+
+
+@dataclass
+class Result:
+    """One stored match, gap or peer, with what the answer shows of it."""
+
+    id: str
+    kind: str
+    values: dict[str, Any]
+    explanations: list[Explanation] = field(default_factory=list)
+    evidence: list[Evidence] = field(default_factory=list)
+    connections: list[dict[str, str | None]] = field(default_factory=list)
+
+
+@dataclass
+class MatchAnswer:
+    """A region's results of one kind, best first."""
+
+    requested: str
+    regions: list[RegionRef]
+    note: str | None
+    kind: str
+    results: list[Result]
+    total: int
+
+    def as_json(self) -> dict[str, Any]:
+        key = {"match": "matches", "gap": "gaps", "peer": "peers"}[self.kind]
+        region = self.regions[0].as_json() if len(self.regions) == 1 else None
+        document: dict[str, Any] = {"requested": self.requested, "region": region}
+        if len(self.regions) != 1:
+            document["regions"] = [r.as_json() for r in self.regions]
+        document["note"] = self.note
+        if self.kind == "match":
+            document["weights"] = WEIGHTS
+        document["total"] = self.total
+        document[key] = [_result_json(self.kind, r) for r in self.results]
+        return document
+
+
+def _result_json(kind: str, result: Result) -> dict[str, Any]:
+    document = {"id": result.id, **result.values}
+    document["reasons"] = [e.text for e in result.explanations]
+    document["explanations"] = [e.as_json() for e in result.explanations]
+    if kind != "gap":
+        document["evidence"] = [e.as_json() for e in result.evidence]
+    if kind == "match":
+        document["connections"] = result.connections
+    return document
+
+
+# -- resolution -------------------------------------------------------------------------------
+
+
+def resolve_region(store: Store, code: str) -> tuple[list[RegionRef], str | None]:
+    """The current region(s) whose results answer for ``code``, and a note when not itself.
+
+    :class:`NotFound` for a code no NUTS version has; a malformed code is
+    :class:`~kg.errors.InvalidInput` (from :func:`parse_region_code`).
+    """
+    code = parse_region_code(code)
+    rows = store.query(
+        with_values(
+            "SELECT ?level ?current WHERE { ?r skos:inScheme <http://data.europa.eu/nuts> . "
+            "OPTIONAL { ?r ckg:nutsLevel ?level } "
+            "OPTIONAL { ?r skos:inScheme <http://data.europa.eu/nuts/scheme/2024> "
+            "BIND(true AS ?current) } }",
+            {"r": NUTS[code]},
+        )
+    ).rows
+    if not rows:
+        raise NotFound(f"no NUTS region has the code {code!r} in any version (2010-2024)")
+    level = next((int(str(r["level"])) for r in rows if r.get("level") is not None), None)
+    current = any(r.get("current") is not None for r in rows)
+    if current and level == 3:
+        parent = code[:4]
+        return [_region_ref(store, parent)], (
+            f"{code} is a NUTS 3 region; matches are computed for NUTS 2 regions (and for "
+            f"countries and NUTS 1 regions with S3 priorities), so those of its parent {parent} "
+            "are given, which include the priorities of its NUTS 3 regions"
+        )
+    if current:
+        return [_region_ref(store, code)], None
+    successors = [
+        str(row["s"]).removeprefix(str(NUTS))
+        for row in store.query(
+            with_values(
+                "SELECT DISTINCT ?s WHERE { ?r dct:isReplacedBy+ ?s "
+                "FILTER NOT EXISTS { ?s dct:isReplacedBy ?newer } } ORDER BY ?s",
+                {"r": NUTS[code]},
+            )
+        ).rows
+    ]
+    if successors:
+        names = ", ".join(successors)
+        return [_region_ref(store, s) for s in successors], (
+            f"{code} is a code of an older NUTS version; it became {names}, whose results are given"
+        )
+    return [_region_ref(store, code)], f"{code} is not a region of NUTS 2024"
+
+
+def _region_ref(store: Store, code: str) -> RegionRef:
+    labels = _labels(store, [str(NUTS[code])])
+    categories = _categories(store, [code])
+    return RegionRef(code, labels.get(str(NUTS[code]), code), categories.get(code))
+
+
+# -- reading ----------------------------------------------------------------------------------
+
+_MATCHES = """
+SELECT ?m ?region ?score ?rank ?priority ?technology ?partner ?strength ?strength_score
+       ?cluster ?cooperation ?learning WHERE {
+  ?m a ckg:PartnerMatch ; ckg:region ?region ; ckg:matchScore ?score ; ckg:rank ?rank ;
+     ckg:forPriority ?priority ; ckg:technology ?technology ; ckg:partnerRegion ?partner ;
+     ckg:partnerStrength ?strength ; ckg:strengthScore ?strength_score ;
+     ckg:clusterFactor ?cluster ; ckg:cooperationFactor ?cooperation ;
+     ckg:learningFactor ?learning .
+}"""
+_GAPS = """
+SELECT ?m ?region ?priority ?technology ?kind ?local ?local_score
+       (GROUP_CONCAT(STR(?helper); separator=" ") AS ?helpers) WHERE {
+  ?m a ckg:CapabilityGap ; ckg:region ?region ; ckg:forPriority ?priority ;
+     ckg:technology ?technology ; ckg:gapKind ?kind .
+  OPTIONAL { ?m ckg:localStrength ?local }
+  OPTIONAL { ?m ckg:strengthScore ?local_score }
+  OPTIONAL { ?m ckg:helper ?helper }
+} GROUP BY ?m ?region ?priority ?technology ?kind ?local ?local_score"""
+_PEERS = """
+SELECT ?m ?region ?score ?rank ?partner ?similarity ?variables
+       (GROUP_CONCAT(STR(?technology); separator=" ") AS ?stronger) WHERE {
+  ?m a ckg:PeerRegion ; ckg:region ?region ; ckg:matchScore ?score ; ckg:rank ?rank ;
+     ckg:partnerRegion ?partner ; ckg:similarity ?similarity ;
+     ckg:variablesCompared ?variables .
+  OPTIONAL { ?m ckg:strongerIn ?technology }
+} GROUP BY ?m ?region ?score ?rank ?partner ?similarity ?variables"""
+_REASONS = """
+SELECT ?m ?position ?kind ?text (GROUP_CONCAT(STR(?evidence); separator=" ") AS ?evidences)
+WHERE {
+  ?m a ?type ; ckg:region ?region ; ckg:hasReason ?reason .
+  ?reason ckg:position ?position ; ckg:reasonKind ?kind ; rdfs:comment ?text .
+  OPTIONAL { ?reason prov:wasDerivedFrom ?evidence }
+} GROUP BY ?m ?position ?kind ?text"""
+_LABELS = """
+SELECT ?r ?label WHERE {
+  ?r rdfs:label|skos:prefLabel ?label .
+}"""
+_EVIDENCE = """
+SELECT ?r ?type ?value ?year ?graph WHERE {
+  OPTIONAL { GRAPH ?graph { ?r a ?type } }
+  OPTIONAL { ?r ckg:score|ckg:value|sdmx-measure:obsValue ?value }
+  OPTIONAL { ?r ckg:referenceYear|sdmx-dimension:refPeriod ?year }
+}"""
+_CATEGORY = """
+SELECT ?region ?label ?basis WHERE {
+  ?a a ckg:DevelopmentCategoryAssignment ; ckg:region ?region ;
+     ckg:developmentCategory/skos:prefLabel ?label ; ckg:assignmentBasis ?basis ;
+     dct:temporal ?period .
+  FILTER(LANG(?label) = "en" && STRENDS(STR(?period), "2021-01-01--2027-12-31"))
+}"""
+_CONNECTIONS = """
+SELECT ?r ?type WHERE {
+  ?r a ?type FILTER(?type IN (ckg:CooperationProject, ckg:PolicyInstrument))
+}"""
+
+
+def _values(name: str, terms: Iterable[str]) -> str:
+    items = " ".join(sparql_term(URIRef(t)) for t in sorted(set(terms)))
+    return f"VALUES ?{name} {{ {items} }}"
+
+
+def _bind(query: str, name: str, terms: Iterable[str]) -> str:
+    """``query`` with a VALUES block of IRIs for ``?name`` first in its WHERE group."""
+    block = _values(name, terms)
+    head, tail = query.split("WHERE {", 1)
+    return f"{head}WHERE {{ {block}{tail}"
+
+
+def _choose(labels: Sequence[Identifier]) -> str | None:
+    def rank(label: Identifier) -> tuple[int, str]:
+        language = getattr(label, "language", None)
+        return (0 if not language else 1 if language == "en" else 2, str(label))
+
+    return str(min(labels, key=rank)) if labels else None
+
+
+def _labels(store: Store, iris: Iterable[str]) -> dict[str, str]:
+    iris = sorted(set(iris))
+    if not iris:
+        return {}
+    found: dict[str, list[Identifier]] = defaultdict(list)
+    for row in store.query(_bind(_LABELS, "r", iris)).rows:
+        found[str(row["r"])].append(row["label"])
+    return {iri: label for iri, labels in found.items() if (label := _choose(labels))}
+
+
+def _categories(store: Store, codes: Iterable[str]) -> dict[str, str]:
+    codes = sorted(set(codes))
+    if not codes:
+        return {}
+    chosen: dict[str, tuple[int, str]] = {}
+    for row in store.query(_bind(_CATEGORY, "region", [str(NUTS[c]) for c in codes])).rows:
+        code = str(row["region"]).removeprefix(str(NUTS))
+        rank = 0 if str(row["basis"]).endswith("official-decision") else 1
+        basis = "official" if rank == 0 else "rule-based approximation"
+        entry = (rank, f"{str(row['label']).lower()} ({basis})")
+        if code not in chosen or entry < chosen[code]:
+            chosen[code] = entry
+    return {code: label for code, (_, label) in chosen.items()}
+
+
+def _number(term: Identifier | None) -> int | float | str | None:
+    if term is None:
+        return None
+    value = getattr(term, "value", None)
+    if isinstance(value, bool):
+        return str(term)
+    if isinstance(value, int):
+        return value
+    if isinstance(value, (float, Decimal)):
+        return float(value)
+    return str(term)
+
+
+def _explanations(store: Store, ids: Sequence[str]) -> dict[str, list[Explanation]]:
+    found: dict[str, list[tuple[int, Explanation]]] = defaultdict(list)
+    if not ids:
+        return {}
+    for row in store.query(_bind(_REASONS, "m", ids)).rows:
+        evidence = tuple(sorted(set(str(row.get("evidences") or "").split())))
+        found[str(row["m"])].append(
+            (int(str(row["position"])), Explanation(str(row["kind"]), str(row["text"]), evidence))
+        )
+    return {m: [e for _, e in sorted(items, key=lambda i: i[0])] for m, items in found.items()}
+
+
+def _evidence(store: Store, iris: Iterable[str], sources: dict[str, str]) -> dict[str, Evidence]:
+    iris = sorted(set(iris))
+    if not iris:
+        return {}
+    labels = _labels(store, iris)
+    found: dict[str, Evidence] = {}
+    for row in store.query(_bind(_EVIDENCE, "r", iris)).rows:
+        iri = str(row["r"])
+        if iri in found and found[iri].kind is not None:
+            continue
+        graph = str(row["graph"]) if row.get("graph") is not None else None
+        kind = row.get("type")
+        found[iri] = Evidence(
+            id=iri,
+            label=labels.get(iri),
+            value=_number(row.get("value")),
+            year=str(row["year"])[:4] if row.get("year") is not None else None,
+            source=sources.get(graph or "", graph) if graph else None,
+            kind=curie(str(kind)) if kind is not None else None,
+        )
+    return found
+
+
+def _graph_names(store: Store) -> dict[str, str]:
+    """Each named graph's title (the catalogue's ``dct:title``), for the evidence's source."""
+    rows = store.query("SELECT ?g ?title WHERE { ?g a dcat:Dataset ; dct:title ?title }").rows
+    names: dict[str, list[Identifier]] = defaultdict(list)
+    for row in rows:
+        names[str(row["g"])].append(row["title"])
+    return {g: label for g, titles in names.items() if (label := _choose(titles))}
+
+
+def region_results(
+    store: Store,
+    code: str,
+    kind: str,
+    *,
+    technology: URIRef | None = None,
+    priority: str | None = None,
+    min_score: float | None = None,
+    limit: int | None = None,
+) -> MatchAnswer:
+    """A region's stored matches (``kind="match"``), gaps (``"gap"``) or peers (``"peer"``),
+    best first, each with its reasons and evidence; filtered by technology, priority IRI and
+    minimum score, at most ``limit`` of them (``total`` counts all that pass the filters)."""
+    regions, note = resolve_region(store, code)
+    query = {"match": _MATCHES, "gap": _GAPS, "peer": _PEERS}[kind]
+    rows = store.query(_bind(query, "region", [str(NUTS[r.code]) for r in regions])).rows
+    if technology is not None:
+        rows = [r for r in rows if r.get("technology") == technology]
+    if priority is not None:
+        rows = [r for r in rows if str(r.get("priority")) == priority]
+    if min_score is not None:
+        rows = [r for r in rows if r.get("score") is not None and float(r["score"]) >= min_score]
+    rows.sort(key=lambda r: _order(kind, r))
+    total = len(rows)
+    if limit is not None:
+        rows = rows[:limit]
+    if not rows and note is None:
+        note = _EMPTY[kind].format(code=regions[0].code)
+    results = _assemble(store, kind, rows)
+    return MatchAnswer(code, regions, note, kind, results, total)
+
+
+_EMPTY = {
+    "match": "no stored matches for {code}: none of its S3 priorities (nor those of the regions "
+    "it lies in or that lie in it) has a technology ClusterKG knows of, or no other region is "
+    "measured strong in one",
+    "gap": "no gaps stored for {code}: every technology its S3 priorities need has a measured "
+    "local strength of at least 0.5, or it has no such priority",
+    "peer": "no peers stored for {code}: peers are computed for NUTS 2 regions with at least "
+    "three structural variables, a measured strength in a needed technology and a similar "
+    "region stronger in one",
+}
+
+
+def _order(kind: str, row: dict[str, Identifier]) -> tuple[Any, ...]:
+    if kind == "match":
+        return (
+            -float(row["score"]),
+            -float(row["strength_score"]),
+            str(row["partner"]),
+            str(row["priority"]),
+            str(row["technology"]),
+        )
+    if kind == "gap":
+        score = row.get("local_score")
+        return (
+            float(score) if score is not None else -1.0,
+            str(row["priority"]),
+            str(row["technology"]),
+        )
+    return (-float(row["score"]), -float(row["similarity"]), str(row["partner"]))
+
+
+def _assemble(store: Store, kind: str, rows: list[dict[str, Identifier]]) -> list[Result]:
+    ids = [str(r["m"]) for r in rows]
+    explanations = _explanations(store, ids)
+    helper_ids = [h for r in rows for h in str(r.get("helpers") or "").split()]
+    helper_rows = (
+        {str(r["m"]): r for r in store.query(_bind(_MATCHES, "m", helper_ids)).rows}
+        if helper_ids
+        else {}
+    )
+    partners = {str(r["partner"]).removeprefix(str(NUTS)) for r in rows if r.get("partner")}
+    partners |= {str(r["partner"]).removeprefix(str(NUTS)) for r in helper_rows.values()}
+    categories = _categories(store, partners)
+    named = {str(r[k]) for r in rows for k in ("priority", "technology", "partner") if r.get(k)}
+    named |= {str(NUTS[p]) for p in partners}
+    for r in rows:
+        named.update(str(r.get("stronger") or "").split())
+    labels = _labels(store, named)
+    sources = _graph_names(store)
+    evidence_iris = {
+        iri
+        for m in ids
+        for e in explanations.get(m, [])
+        if e.kind not in NEED_KINDS
+        for iri in e.evidence
+    }
+    evidence = _evidence(store, evidence_iris, sources)
+    connection_types = (
+        {
+            str(r["r"]): str(r["type"])
+            for r in store.query(_bind(_CONNECTIONS, "r", evidence_iris)).rows
+        }
+        if evidence_iris
+        else {}
+    )
+    labels.update(_labels(store, connection_types))
+
+    def region(term: Identifier) -> dict[str, Any]:
+        code = str(term).removeprefix(str(NUTS))
+        return RegionRef(code, labels.get(str(term), code), categories.get(code)).as_json()
+
+    def ref(term: Identifier | None) -> dict[str, Any] | None:
+        if term is None:
+            return None
+        return {"id": str(term), "label": labels.get(str(term))}
+
+    results = []
+    for row in rows:
+        m = str(row["m"])
+        own = explanations.get(m, [])
+        items = [
+            evidence[i]
+            for e in own
+            if e.kind not in NEED_KINDS
+            for i in e.evidence
+            if i in evidence and i not in connection_types
+        ]
+        items = list({e.id: e for e in items}.values())
+        values: dict[str, Any]
+        if kind == "match":
+            values = {
+                "score": _number(row["score"]),
+                "rank": _number(row["rank"]),
+                "priority": ref(row["priority"]),
+                "technology": ref(row["technology"]),
+                "partnerRegion": region(row["partner"]),
+                "components": {
+                    "strength": _number(row["strength_score"]),
+                    "clusters": _number(row["cluster"]),
+                    "cooperation": _number(row["cooperation"]),
+                    "learning": _number(row["learning"]),
+                },
+                "partnerStrength": str(row["strength"]),
+            }
+        elif kind == "gap":
+            helpers: list[dict[str, Any]] = []
+            for helper in str(row.get("helpers") or "").split():
+                h = helper_rows.get(helper)
+                if h is None:
+                    continue
+                helpers.append(
+                    {
+                        "id": helper,
+                        "region": region(h["partner"]),
+                        "score": _number(h["score"]),
+                        "strength": {
+                            "id": str(h["strength"]),
+                            "score": _number(h["strength_score"]),
+                        },
+                    }
+                )
+            helpers.sort(key=lambda h: (-(h["score"] or 0), h["region"]["code"]))
+            values = {
+                "priority": ref(row["priority"]),
+                "technology": ref(row["technology"]),
+                "gapKind": str(row["kind"]),
+                "localStrength": (
+                    {"id": str(row["local"]), "score": _number(row.get("local_score"))}
+                    if row.get("local") is not None
+                    else None
+                ),
+                "helpers": helpers,
+            }
+        else:
+            values = {
+                "score": _number(row["score"]),
+                "rank": _number(row["rank"]),
+                "region": region(row["partner"]),
+                "similarity": _number(row["similarity"]),
+                "variablesCompared": _number(row["variables"]),
+                "strongerIn": [
+                    ref(URIRef(t)) for t in sorted(str(row.get("stronger") or "").split())
+                ],
+            }
+        connections = [
+            {"id": i, "type": curie(connection_types[i]), "label": labels.get(i)}
+            for e in own
+            for i in e.evidence
+            if i in connection_types
+        ]
+        results.append(
+            Result(
+                id=m,
+                kind=kind,
+                values=values,
+                explanations=own,
+                evidence=items,
+                connections=list({c["id"]: c for c in connections}.values()),
+            )
+        )
+    return results
+
+
+def results_as_graph(store: Store, answer: MatchAnswer) -> Graph:
+    """The answer's resources as the graph holds them (for JSON-LD and Turtle)."""
+    graph = Graph()
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace)
+    ids = [r.id for r in answer.results]
+    if not ids:
+        return graph
+    # Each branch binds ?m itself: a branch is evaluated on its own, so a BIND from an
+    # outer ?m would leave ?s unbound there and match the whole store.
+    query = (
+        "CONSTRUCT { ?m ?p ?o . ?reason ?rp ?ro } WHERE { "
+        + _values("m", ids)
+        + " { ?m ?p ?o } UNION { ?m ckg:hasReason ?reason . ?reason ?rp ?ro } }"
+    )
+    for triple in store.query(query).graph or []:
+        graph.add(triple)
+    return graph
+
+
+def answer_csv(answer: MatchAnswer) -> str:
+    """The answer as a table: one row per result, reasons joined by " | "."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    document = answer.as_json()
+    if answer.kind == "match":
+        writer.writerow(
+            ["rank", "score", "priority", "technology", "partner", "partner_label",
+             "partner_category", "strength", "clusters", "cooperation", "learning", "reasons",
+             "id"]
+        )  # fmt: skip
+        for row in document["matches"]:
+            partner, parts = row["partnerRegion"], row["components"]
+            writer.writerow(
+                [row["rank"], row["score"], row["priority"]["label"], row["technology"]["label"],
+                 partner["code"], partner["label"], partner["developmentCategory"] or "",
+                 parts["strength"], parts["clusters"], parts["cooperation"], parts["learning"],
+                 " | ".join(row["reasons"]), row["id"]]
+            )  # fmt: skip
+    elif answer.kind == "gap":
+        writer.writerow(
+            ["priority", "technology", "gap", "local_strength", "helpers", "reasons", "id"]
+        )
+        for row in document["gaps"]:
+            local = row["localStrength"]
+            helpers = "; ".join(f"{h['region']['code']} {h['score']}" for h in row["helpers"])
+            writer.writerow(
+                [row["priority"]["label"], row["technology"]["label"], row["gapKind"],
+                 "" if local is None or local["score"] is None else local["score"], helpers,
+                 " | ".join(row["reasons"]), row["id"]]
+            )  # fmt: skip
+    else:
+        writer.writerow(
+            ["rank", "score", "peer", "peer_label", "similarity", "stronger_in", "reasons", "id"]
+        )
+        for row in document["peers"]:
+            writer.writerow(
+                [row["rank"], row["score"], row["region"]["code"], row["region"]["label"],
+                 row["similarity"], "; ".join(t["label"] or t["id"] for t in row["strongerIn"]),
+                 " | ".join(row["reasons"]), row["id"]]
+            )  # fmt: skip
+    return buffer.getvalue()
