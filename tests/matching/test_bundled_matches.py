@@ -81,6 +81,15 @@ def test_marche_mechatronics_reaches_emilia_romagna_with_every_factor(
     kinds = [e["kind"] for e in found[0]["explanations"]]
     assert kinds == ["need", "strength", "clusters", "cooperation", "learning"]
     assert any(c["id"].endswith("/project/clusterpolisee") for c in found[0]["connections"])
+    # The evidence is about the partner: Marche's own category and partner roles are not in it
+    # (the roles are connections), Emilia-Romagna's category is.
+    evidence = {e["id"] for e in found[0]["evidence"]}
+    assert not any("/development-category/ITI3/" in e for e in evidence)
+    assert any("/development-category/ITH5/" in e for e in evidence)
+    assert not any("/partner-role/" in e for e in evidence)
+    assert any(c["type"] == "ckg:PartnerRole" for c in found[0]["connections"])
+    window = next(e for e in found[0]["evidence"] if e["id"].endswith("i40-patent-count"))
+    assert window["year"] == "2016-2018"
 
 
 def test_sud_muntenia_gaps_and_peers(store: EmbeddedStore) -> None:

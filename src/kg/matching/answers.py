@@ -51,6 +51,8 @@ class Evidence:
     year: str | None
     source: str | None
     kind: str | None
+    #: The region the resource is about (``ckg:region``), when it says.
+    about: str | None = None
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -234,11 +236,13 @@ SELECT ?r ?label WHERE {
   ?r rdfs:label|skos:prefLabel ?label .
 }"""
 _EVIDENCE = """
-SELECT ?r ?type ?value ?year ?graph WHERE {
+SELECT ?r ?type ?value ?graph ?about (GROUP_CONCAT(STR(?year); separator=" ") AS ?years)
+WHERE {
   OPTIONAL { GRAPH ?graph { ?r a ?type } }
   OPTIONAL { ?r ckg:score|ckg:value|sdmx-measure:obsValue ?value }
   OPTIONAL { ?r ckg:referenceYear|sdmx-dimension:refPeriod ?year }
-}"""
+  OPTIONAL { ?r ckg:region ?about }
+} GROUP BY ?r ?type ?value ?graph ?about"""
 _CATEGORY = """
 SELECT ?region ?label ?basis WHERE {
   ?a a ckg:DevelopmentCategoryAssignment ; ckg:region ?region ;
@@ -248,7 +252,7 @@ SELECT ?region ?label ?basis WHERE {
 }"""
 _CONNECTIONS = """
 SELECT ?r ?type WHERE {
-  ?r a ?type FILTER(?type IN (ckg:CooperationProject, ckg:PolicyInstrument))
+  ?r a ?type FILTER(?type IN (ckg:CooperationProject, ckg:PartnerRole, ckg:PolicyInstrument))
 }"""
 
 
@@ -330,17 +334,23 @@ def _evidence(store: Store, iris: Iterable[str], sources: dict[str, str]) -> dic
     found: dict[str, Evidence] = {}
     for row in store.query(_bind(_EVIDENCE, "r", iris)).rows:
         iri = str(row["r"])
-        if iri in found and found[iri].kind is not None:
+        # A resource of several types is named by ClusterKG's own (a cluster is also an
+        # org:Organization).
+        if iri in found and (found[iri].kind or "").startswith("ckg:"):
             continue
         graph = str(row["graph"]) if row.get("graph") is not None else None
         kind = row.get("type")
+        # A window of years (2016 to 2018 for patents) reads as its first and last year.
+        years = sorted({y[:4] for y in str(row.get("years") or "").split()})
+        about = row.get("about")
         found[iri] = Evidence(
             id=iri,
             label=labels.get(iri),
             value=_number(row.get("value")),
-            year=str(row["year"])[:4] if row.get("year") is not None else None,
+            year="-".join(dict.fromkeys([years[0], years[-1]])) if years else None,
             source=sources.get(graph or "", graph) if graph else None,
             kind=curie(str(kind)) if kind is not None else None,
+            about=str(about).removeprefix(str(NUTS)) if about is not None else None,
         )
     return found
 
@@ -466,12 +476,17 @@ def _assemble(store: Store, kind: str, rows: list[dict[str, Identifier]]) -> lis
     for row in rows:
         m = str(row["m"])
         own = explanations.get(m, [])
+        # A match's evidence is about the partner: the region's own category assignment is in
+        # the reason, not among the partner's evidence (peers compare both regions, so both).
+        mine = str(row["region"]).removeprefix(str(NUTS))
         items = [
             evidence[i]
             for e in own
             if e.kind not in NEED_KINDS
             for i in e.evidence
-            if i in evidence and i not in connection_types
+            if i in evidence
+            and i not in connection_types
+            and not (kind == "match" and evidence[i].about == mine)
         ]
         items = list({e.id: e for e in items}.values())
         values: dict[str, Any]
