@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
@@ -491,6 +491,27 @@ def technology_matches(
             out.print(f"review written to {review}", highlight=False)
 
 
+def _rebuild(
+    settings: Settings,
+    name: str,
+    rebuild: Callable[[Store, Settings, ShapeValidator | None], DeriveReport],
+    *,
+    check: bool,
+) -> None:
+    """Recompute one derived graph (`kg strengths --rebuild`, `kg match --rebuild`), validated
+    against the shapes with ``check``, and print its report."""
+    with open_store(settings) as store, _progress() as progress:
+        task = progress.add_task(f"{name}: computing", total=None)
+        validator = _validator(settings) if check else None
+        try:
+            report = rebuild(store, settings, validator)
+        finally:
+            if validator is not None:
+                validator.close()
+        progress.remove_task(task)
+    out.print(report.summary(), highlight=False)
+
+
 class MatchOutput(StrEnum):
     """Output formats of ``kg match``, ``kg gaps`` and ``kg peers``."""
 
@@ -525,16 +546,7 @@ def match(
     settings = get_settings()
     with _errors_to_exit_codes():
         if rebuild:
-            with open_store(settings) as store, _progress() as progress:
-                task = progress.add_task("matches: computing", total=None)
-                validator = _validator(settings) if check else None
-                try:
-                    report = rebuild_matches(store, settings, validator)
-                finally:
-                    if validator is not None:
-                        validator.close()
-                progress.remove_task(task)
-            out.print(report.summary(), highlight=False)
+            _rebuild(settings, "matches", rebuild_matches, check=check)
             if region is None:
                 return
         if region is None:
@@ -652,16 +664,7 @@ def strengths(
     settings = get_settings()
     with _errors_to_exit_codes():
         if rebuild:
-            with open_store(settings) as store, _progress() as progress:
-                task = progress.add_task("strengths: computing", total=None)
-                validator = _validator(settings) if check else None
-                try:
-                    report = rebuild_strengths(store, settings, validator)
-                finally:
-                    if validator is not None:
-                        validator.close()
-                progress.remove_task(task)
-            out.print(report.summary(), highlight=False)
+            _rebuild(settings, "strengths", rebuild_strengths, check=check)
             if region is None:
                 return
         if region is None:

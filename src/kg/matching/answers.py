@@ -28,7 +28,7 @@ from kg.matching.model import (
 from kg.namespaces import NUTS, PREFIXES, curie
 from kg.queries import sparql_term, with_values
 from kg.store import Store
-from kg.strengths.answers import parse_region_code
+from kg.strengths.answers import choose_label, parse_region_code
 
 WEIGHTS = {
     "strength": STRENGTH_WEIGHT,
@@ -268,14 +268,6 @@ def _bind(query: str, name: str, terms: Iterable[str]) -> str:
     return f"{head}WHERE {{ {block}{tail}"
 
 
-def _choose(labels: Sequence[Identifier]) -> str | None:
-    def rank(label: Identifier) -> tuple[int, str]:
-        language = getattr(label, "language", None)
-        return (0 if not language else 1 if language == "en" else 2, str(label))
-
-    return str(min(labels, key=rank)) if labels else None
-
-
 def _labels(store: Store, iris: Iterable[str]) -> dict[str, str]:
     iris = sorted(set(iris))
     if not iris:
@@ -283,7 +275,7 @@ def _labels(store: Store, iris: Iterable[str]) -> dict[str, str]:
     found: dict[str, list[Identifier]] = defaultdict(list)
     for row in store.query(_bind(_LABELS, "r", iris)).rows:
         found[str(row["r"])].append(row["label"])
-    return {iri: label for iri, labels in found.items() if (label := _choose(labels))}
+    return {iri: label for iri, labels in found.items() if (label := choose_label(labels))}
 
 
 def _categories(store: Store, codes: Iterable[str]) -> dict[str, str]:
@@ -361,7 +353,7 @@ def _graph_names(store: Store) -> dict[str, str]:
     names: dict[str, list[Identifier]] = defaultdict(list)
     for row in rows:
         names[str(row["g"])].append(row["title"])
-    return {g: label for g, titles in names.items() if (label := _choose(titles))}
+    return {g: label for g, titles in names.items() if (label := choose_label(titles))}
 
 
 def region_results(

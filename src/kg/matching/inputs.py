@@ -5,7 +5,7 @@ structural variables of the peer comparison (observations)."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 
 from rdflib import URIRef
 from rdflib.term import Identifier
@@ -25,6 +25,7 @@ from kg.matching.model import (
 from kg.namespaces import NUTS
 from kg.queries import with_values
 from kg.store import Store
+from kg.strengths.answers import choose_label
 
 CURRENT_SCHEME = URIRef("http://data.europa.eu/nuts/scheme/2024")
 #: The programming period whose development categories give the learning direction.
@@ -142,17 +143,6 @@ def _code(term: Identifier | str) -> str:
     return str(term).removeprefix(str(NUTS))
 
 
-def _plain_first(labels: Iterable[Identifier]) -> str | None:
-    """The plain or English label, the same every time."""
-
-    def rank(label: Identifier) -> tuple[int, str]:
-        language = getattr(label, "language", None)
-        return (0 if not language else 1 if language == "en" else 2, str(label))
-
-    found = sorted(labels, key=rank)
-    return str(found[0]) if found else None
-
-
 def _regions(store: Store) -> dict[str, Region]:
     rows = store.query(with_values(_REGIONS, {"scheme": CURRENT_SCHEME})).rows
     labels: dict[str, list[Identifier]] = defaultdict(list)
@@ -164,7 +154,7 @@ def _regions(store: Store) -> dict[str, Region]:
         if row.get("label") is not None:
             labels[code].append(row["label"])
     return {
-        code: Region(code, _plain_first(labels[code]) or code, level, parent)
+        code: Region(code, choose_label(labels[code]) or code, level, parent)
         for code, (level, parent) in sorted(facts.items())
     }
 
@@ -293,48 +283,37 @@ def _clusters(store: Store, regions: Mapping[str, Region]) -> list[Cluster]:
         if row.get("technology") is not None:
             technologies[iri].add(str(row["technology"]))
     return [
-        Cluster(iri, _plain_first(labels[iri]) or iri, region, frozenset(technologies[iri]))
+        Cluster(iri, choose_label(labels[iri]) or iri, region, frozenset(technologies[iri]))
         for iri in sorted(places)
         for region in sorted(places[iri])
     ]
 
 
 def _partner_roles(store: Store, regions: Mapping[str, Region]) -> list[PartnerRole]:
-    found: dict[str, dict[str, object]] = {}
+    rows: dict[str, dict[str, Identifier]] = {}
+    labels: dict[tuple[str, str], set[Identifier]] = defaultdict(set)
+    instruments: dict[str, set[str]] = defaultdict(set)
     for row in store.query(_PARTNER_ROLES).rows:
-        entry = found.setdefault(
-            str(row["role"]),
-            {
-                "project": str(row["project"]),
-                "member": str(row["member"]),
-                "region": _code(row["region"]),
-                "project_labels": set(),
-                "member_labels": set(),
-                "instruments": set(),
-            },
-        )
+        iri = str(row["role"])
+        rows.setdefault(iri, row)
         for key in ("project_label", "member_label"):
             if row.get(key) is not None:
-                entry[key + "s"].add(row[key])  # type: ignore[attr-defined]
+                labels[(iri, key)].add(row[key])
         if row.get("instrument") is not None:
-            entry["instruments"].add(str(row["instrument"]))  # type: ignore[attr-defined]
-    roles = []
-    for iri, entry in sorted(found.items()):
-        region = str(entry["region"])
-        if region not in regions:
-            continue
-        roles.append(
-            PartnerRole(
-                iri=iri,
-                project=str(entry["project"]),
-                project_label=_plain_first(entry["project_labels"]) or str(entry["project"]),  # type: ignore[arg-type]
-                organisation=str(entry["member"]),
-                organisation_label=_plain_first(entry["member_labels"]) or str(entry["member"]),  # type: ignore[arg-type]
-                region=region,
-                instruments=tuple(sorted(entry["instruments"])),  # type: ignore[call-overload]
-            )
+            instruments[iri].add(str(row["instrument"]))
+    return [
+        PartnerRole(
+            iri=iri,
+            project=str(row["project"]),
+            project_label=choose_label(labels[(iri, "project_label")]) or str(row["project"]),
+            organisation=str(row["member"]),
+            organisation_label=choose_label(labels[(iri, "member_label")]) or str(row["member"]),
+            region=_code(row["region"]),
+            instruments=tuple(sorted(instruments[iri])),
         )
-    return roles
+        for iri, row in sorted(rows.items())
+        if _code(row["region"]) in regions
+    ]
 
 
 def _categories(store: Store) -> dict[str, Category]:

@@ -9,6 +9,7 @@ the literal the graph holds; nothing here recomputes a figure.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -199,7 +200,7 @@ class StrengthIndex:
         return cls(
             state=state,
             by_region=by_region,
-            labels={code: _choose_label(found) or code for code, found in labels.items()},
+            labels={code: choose_label(found) or code for code, found in labels.items()},
         )
 
     def answer(self, code: str, technology: URIRef | None) -> RegionStrengths | None:
@@ -220,7 +221,7 @@ SELECT DISTINCT ?region ?label WHERE {
 }"""
 
 
-def _choose_label(labels: list[Identifier]) -> str | None:
+def choose_label(labels: Collection[Identifier]) -> str | None:
     """One label, the same every time: the plain (NUTS, Latin script) label, else English, else
     the first in order."""
     if not labels:
@@ -275,7 +276,7 @@ def _resolve(store: Store, code: str) -> tuple[list[dict[str, str]], str | None]
     if not rows:
         raise NotFound(f"no NUTS region has the code {code!r} in any version (2010-2024)")
     row = rows[0]
-    label = _choose_label([r["label"] for r in rows if r.get("label") is not None])
+    label = choose_label([r["label"] for r in rows if r.get("label") is not None])
     if _true(row.get("has")):
         return [_region(code, label)], None
     successors = _current_successors(store, code)
@@ -321,7 +322,7 @@ def _current_successors(store: Store, code: str) -> list[dict[str, str]]:
         found = labels.setdefault(str(row["s"]).removeprefix(str(NUTS)), [])
         if row.get("label") is not None:
             found.append(row["label"])
-    return [_region(code, _choose_label(found)) for code, found in labels.items()]
+    return [_region(code, choose_label(found)) for code, found in labels.items()]
 
 
 def _has_strengths(store: Store, code: str) -> bool:
@@ -335,7 +336,7 @@ def _label(store: Store, code: str) -> str | None:
     rows = store.query(
         with_values("SELECT ?label WHERE { ?r skos:prefLabel ?label }", {"r": NUTS[code]})
     ).rows
-    return _choose_label([row["label"] for row in rows])
+    return choose_label([row["label"] for row in rows])
 
 
 def _region(code: str, label: Identifier | str | None) -> dict[str, str]:
