@@ -8,10 +8,15 @@ run. Writes bench/results/<name>.{json,md} (default ``matching``).
   inputs only (the floor any implementation over the store pays).
 - **rebuild** (in-process, on a copy): ``rebuild_matches`` — the above plus the atomic
   replacement of the named graph on disk with its provenance.
+- **the match index** (in-process): ``MatchIndex.build`` — every stored match, gap and peer with
+  the labels, categories and evidence their answers show, read into memory; wall time and the
+  Python memory it keeps (tracemalloc).
 - **one region over HTTP**: ``GET /api/match?region=CODE`` against ``kg serve`` for the
-  ClusterFY/ClusterPoliSEE regions: each region's first answer (read from the stored graph), then
-  repeated answers (kept in memory by their ETag); median and p90. Baseline: the same answer
-  computed in-process by ``region_results`` (no HTTP, no JSON), on the same store.
+  ClusterFY/ClusterPoliSEE regions: each region's first answer from the in-memory index (once
+  ``/healthz`` says ``match_index: ready``), then repeated answers (kept by their ETag); median,
+  p90 and max. Baselines in the same run: a server answering by queries
+  (``KG_MATCH_INDEX=false``), and the answer computed by queries in-process by
+  ``region_results`` (no HTTP, no JSON).
 
     .venv/bin/python bench/matching.py --store var/store
 """
@@ -29,9 +34,8 @@ import tracemalloc
 from pathlib import Path
 from typing import Any
 
-import httpx
 from machine import machine_facts
-from strengths import percentile, serve
+from strengths import percentile, serve, timed_answers, wait_for_index
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
@@ -40,7 +44,7 @@ from rdflib import URIRef  # noqa: E402 - after the path set-up, as a script
 
 from kg.config import Settings  # noqa: E402
 from kg.matching import rebuild_matches  # noqa: E402
-from kg.matching.answers import region_results  # noqa: E402
+from kg.matching.answers import MatchIndex, region_results  # noqa: E402
 from kg.matching.graph import matches_graph  # noqa: E402
 from kg.matching.inputs import read_match_inputs  # noqa: E402
 from kg.matching.model import compute_all  # noqa: E402
@@ -104,8 +108,25 @@ def bench_rebuild(store_path: Path, work: Path) -> dict[str, Any]:
     return {"seconds": seconds, "triples": report.triples}
 
 
+def bench_index(store_path: Path, runs: int) -> dict[str, Any]:
+    """Read the match index ``runs`` times; once more under tracemalloc for what it keeps."""
+    seconds = []
+    with EmbeddedStore(store_path, read_only=True) as store:
+        for _ in range(runs):
+            start = time.perf_counter()
+            index = MatchIndex.build(store, "bench")
+            seconds.append(time.perf_counter() - start)
+        del index
+        tracemalloc.start()
+        kept = MatchIndex.build(store, "bench")
+        size, _ = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+    return {"median_s": statistics.median(seconds), "kept_mb": size / 1e6, "results": kept.size()}
+
+
 def bench_http(store_path: Path, work: Path, repeat: int) -> dict[str, Any]:
-    """/api/match per region over HTTP (first and repeated) and in-process."""
+    """/api/match per region over HTTP (first and repeated) with the index, by queries, and
+    in-process by queries."""
     copy = work / "http-store"
     shutil.copytree(store_path, copy)
     in_process = []
@@ -115,27 +136,25 @@ def bench_http(store_path: Path, work: Path, repeat: int) -> dict[str, Any]:
                 start = time.perf_counter()
                 region_results(store, code, "match")
                 in_process.append((time.perf_counter() - start) * 1000)
-    first, cached = [], []
-    server, base = serve(copy, index=False)
-    try:
-        with httpx.Client(timeout=60) as client:
-            client.get(f"{base}/api/match", params={"region": "DE11"})  # warm-up
-            for code in REGIONS:
-                start = time.perf_counter()
-                response = client.get(f"{base}/api/match", params={"region": code})
-                first.append((time.perf_counter() - start) * 1000)
-                assert response.status_code == 200, response.text
-            for _ in range(repeat):
-                for code in REGIONS:
-                    start = time.perf_counter()
-                    response = client.get(f"{base}/api/match", params={"region": code})
-                    cached.append((time.perf_counter() - start) * 1000)
-                    assert response.status_code == 200
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-    out: dict[str, Any] = {"regions": list(REGIONS), "repeat": repeat}
-    for name, values in (("first", first), ("cached", cached), ("in_process", in_process)):
+    measured: dict[str, list[float]] = {}
+    ready_after = 0.0
+    for with_index in (True, False):
+        server, base = serve(copy, index=False, match_index=with_index)
+        try:
+            if with_index:
+                started = time.perf_counter()
+                wait_for_index(base, "match_index")
+                ready_after = time.perf_counter() - started
+            timed = timed_answers(base, "/api/match", REGIONS, repeat)
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+        name = "" if with_index else "queries_"
+        for what in ("first", "cached", "revalidated"):
+            measured[f"{name}{what}"] = timed[what]
+    measured["in_process"] = in_process
+    out: dict[str, Any] = {"regions": list(REGIONS), "repeat": repeat, "ready_s": ready_after}
+    for name, values in measured.items():
         out[f"{name}_median_ms"] = statistics.median(values)
         out[f"{name}_p90_ms"] = percentile(values, 0.9)
         out[f"{name}_max_ms"] = max(values)
@@ -153,6 +172,7 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="bench-matching-"))
     try:
         compute = bench_compute(args.store, args.runs)
+        index = bench_index(args.store, args.runs)
         rebuild = bench_rebuild(args.store, work)
         http = bench_http(args.store, work, args.repeat)
     finally:
@@ -161,6 +181,7 @@ def main() -> None:
         "machine": machine_facts(["pyoxigraph", "rdflib", "fastapi", "uvicorn"]),
         "compute_all": compute,
         "rebuild": rebuild,
+        "index": index,
         "one_region": http,
     }
     RESULTS.mkdir(parents=True, exist_ok=True)
@@ -179,10 +200,16 @@ def main() -> None:
         "inputs only) | < 30 s |",
         f"| `kg match --rebuild` (compute + replace the graph on disk), once | "
         f"{rebuild['seconds']:.1f} s | — | |",
-        f"| `GET /api/match?region=…`, first answer per region ({len(REGIONS)} regions), median "
-        f"/ p90 / max | {h['first_median_ms']:.1f} / {h['first_p90_ms']:.1f} / "
-        f"{h['first_max_ms']:.1f} ms | {h['in_process_median_ms']:.1f} / "
-        f"{h['in_process_p90_ms']:.1f} ms (in-process, no HTTP) | < 50 ms |",
+        f"| read the match index ({index['results']:,} results with their labels and evidence), "
+        f"median of {args.runs} | {index['median_s']:.2f} s ({index['kept_mb']:.0f} MB Python "
+        f"kept; ready {h['ready_s']:.1f} s after a server's start) | — | |",
+        f"| `GET /api/match?region=…`, first answer per region ({len(REGIONS)} regions) from "
+        f"the index, median / p90 / max | {h['first_median_ms']:.1f} / {h['first_p90_ms']:.1f} / "
+        f"{h['first_max_ms']:.1f} ms | {h['queries_first_median_ms']:.1f} / "
+        f"{h['queries_first_p90_ms']:.1f} / {h['queries_first_max_ms']:.1f} ms (a server "
+        f"answering by queries, `KG_MATCH_INDEX=false`); {h['in_process_median_ms']:.1f} / "
+        f"{h['in_process_p90_ms']:.1f} / {h['in_process_max_ms']:.1f} ms (by queries "
+        "in-process, no HTTP) | < 50 ms |",
         f"| the same, repeated (in memory by ETag), median / p90 | {h['cached_median_ms']:.1f} / "
         f"{h['cached_p90_ms']:.1f} ms | — | < 5 ms |",
     ]

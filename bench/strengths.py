@@ -126,11 +126,15 @@ def bench_rebuild(store_path: Path, work: Path, runs: int) -> dict[str, Any]:
     return {"seconds": seconds, "median_s": statistics.median(seconds)}
 
 
-def serve(copy: Path, index: bool) -> tuple[subprocess.Popen[bytes], str]:
+def serve(
+    copy: Path, index: bool, match_index: bool = False
+) -> tuple[subprocess.Popen[bytes], str]:
+    """``kg serve`` on ``copy`` with or without the in-memory indexes; its base URL once up."""
     port = free_port()
     env = {
         "KG_STORE_PATH": str(copy),
         "KG_STRENGTH_INDEX": "true" if index else "false",
+        "KG_MATCH_INDEX": "true" if match_index else "false",
         "PATH": "/usr/bin:/bin",
     }
     server = subprocess.Popen(  # noqa: S603 - our own kg command, fixed arguments
@@ -150,27 +154,36 @@ def serve(copy: Path, index: bool) -> tuple[subprocess.Popen[bytes], str]:
     return server, base
 
 
-def _answers(base: str, repeat: int) -> dict[str, list[float]]:
-    """Each region's first answer, then repeated answers and revalidations (ms)."""
+def wait_for_index(base: str, name: str, timeout: float = 300) -> None:
+    """Wait until the server's ``/healthz`` says the index ``name`` is ready."""
+    deadline = time.monotonic() + timeout
+    while httpx.get(f"{base}/healthz", timeout=10).json()[name] != "ready":
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{name} was not ready within {timeout:.0f} s")
+        time.sleep(0.1)
+
+
+def timed_answers(
+    base: str, path: str, regions: tuple[str, ...], repeat: int
+) -> dict[str, list[float]]:
+    """Each region's first answer from ``path``, then repeated answers and revalidations (ms)."""
     first, cached, revalidated = [], [], []
     with httpx.Client(timeout=60) as client:
-        client.get(f"{base}/api/strengths", params={"region": "DE11"})  # warm-up
-        for code in REGIONS:  # each region's first answer
+        client.get(f"{base}{path}", params={"region": "DE11"})  # warm-up
+        for code in regions:  # each region's first answer
             start = time.perf_counter()
-            response = client.get(f"{base}/api/strengths", params={"region": code})
+            response = client.get(f"{base}{path}", params={"region": code})
             first.append((time.perf_counter() - start) * 1000)
             assert response.status_code == 200, response.text
         for _ in range(repeat):
-            for code in REGIONS:
+            for code in regions:
                 start = time.perf_counter()
-                response = client.get(f"{base}/api/strengths", params={"region": code})
+                response = client.get(f"{base}{path}", params={"region": code})
                 cached.append((time.perf_counter() - start) * 1000)
                 etag = response.headers["etag"]
                 start = time.perf_counter()
                 again = client.get(
-                    f"{base}/api/strengths",
-                    params={"region": code},
-                    headers={"If-None-Match": etag},
+                    f"{base}{path}", params={"region": code}, headers={"If-None-Match": etag}
                 )
                 revalidated.append((time.perf_counter() - start) * 1000)
                 assert again.status_code == 304
@@ -191,17 +204,16 @@ def bench_http(store_path: Path, work: Path, repeat: int) -> dict[str, Any]:
                 in_process.append((time.perf_counter() - start) * 1000)
     server, base = serve(copy, index=False)
     try:
-        by_queries = _answers(base, repeat)
+        by_queries = timed_answers(base, "/api/strengths", REGIONS, repeat)
     finally:
         server.terminate()
         server.wait(timeout=30)
     started = time.monotonic()
     server, base = serve(copy, index=True)
     try:
-        while httpx.get(f"{base}/healthz", timeout=10).json()["strength_index"] != "ready":
-            time.sleep(0.2)
+        wait_for_index(base, "strength_index")
         ready_s = time.monotonic() - started
-        indexed = _answers(base, repeat)
+        indexed = timed_answers(base, "/api/strengths", REGIONS, repeat)
     finally:
         server.terminate()
         server.wait(timeout=30)

@@ -4,9 +4,11 @@ reference, building mapping contexts, merging record graphs."""
 from __future__ import annotations
 
 import csv
+import time
 from collections.abc import Iterable
 from pathlib import Path
 
+import httpx
 from rdflib import Graph, URIRef
 
 from kg.config import Settings
@@ -17,6 +19,20 @@ from kg.store import Store
 from kg.validation import ShapeValidator
 
 BASE = "https://w3id.org/clusterkg/id/"
+
+
+def wait_until_ready(base: str, index: str, timeout: float = 180) -> None:
+    """Wait until the server's ``/healthz`` says ``index`` is ready; until then it must say
+    ``building`` (never ``off`` or anything else)."""
+    deadline = time.monotonic() + timeout
+    status = ""
+    while time.monotonic() < deadline:
+        status = httpx.get(f"{base}/healthz", timeout=60).json()[index]
+        if status == "ready":
+            return
+        assert status == "building", status
+        time.sleep(0.5)
+    raise AssertionError(f"{index} not ready after {timeout:.0f} s: {status}")
 
 
 def csv_rows(path: Path, delimiter: str = ",") -> list[dict[str, str]]:

@@ -88,6 +88,14 @@ class Settings(BaseSettings):
         "/api/strengths answers a region by a lookup; until it is ready, and with false, "
         "answers are computed by queries (the same answers, about 30-80 ms a region).",
     )
+    match_index: bool = Field(
+        default=True,
+        description="Read every stored partner match, gap and peer, with the labels and evidence "
+        "their answers show, into memory in the background after start-up and after each change "
+        "of the store (about 6 s and 60 MB for the bundled data), so that /api/match, /api/gaps, "
+        "/api/peers and the region pages answer from memory; until it is ready, and with false, "
+        "answers are computed by queries (the same answers, about 20-130 ms a region).",
+    )
     max_request_bytes: int = Field(
         default=1_000_000,
         ge=1_000,

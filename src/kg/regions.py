@@ -14,11 +14,11 @@ from rdflib import URIRef
 
 from kg import collections as rest
 from kg.errors import InvalidInput, KGError, NotFound
-from kg.matching.answers import MatchAnswer, region_results
+from kg.matching.answers import MatchAnswer, MatchIndex, region_results
 from kg.paging import Paging
 from kg.queries import ParameterType, SavedQuery
 from kg.saved import SavedQueryService, Table
-from kg.strengths.answers import RegionStrengths, region_strengths
+from kg.strengths.answers import RegionStrengths, StrengthIndex, region_strengths
 
 #: Tag that puts a saved query on the region page.
 REGION_TAG = "region-profile"
@@ -173,15 +173,24 @@ def region_summary(service: SavedQueryService, code: str) -> RegionSummary:
     return RegionSummary(str(iri), code.upper(), level, labels, country, parent, sorted(versions))
 
 
-def region_page(service: SavedQueryService, code: str) -> RegionPage:
-    """The region's summary and one section per region-profile query."""
+def region_page(
+    service: SavedQueryService,
+    code: str,
+    strength_index: StrengthIndex | None = None,
+    match_index: MatchIndex | None = None,
+) -> RegionPage:
+    """The region's summary and one section per region-profile query (strengths and matches
+    from the in-memory indexes of the store's current state, when given)."""
     summary = region_summary(service, code)
     page = RegionPage(summary)
-    profile = region_strengths(service.store, summary.code)
+    profile = region_strengths(service.store, summary.code, index=strength_index)
     if profile.strengths and profile.note is None:
         page.strengths = profile
     page.matching = RegionMatching(
-        *(region_results(service.store, summary.code, kind) for kind in ("match", "gap", "peer"))
+        *(
+            region_results(service.store, summary.code, kind, index=match_index)
+            for kind in ("match", "gap", "peer")
+        )
     )
     for query in region_queries(service):
         href = f"/queries/{query.name}?region={summary.code}"

@@ -6,12 +6,17 @@ from __future__ import annotations
 
 import csv
 import io
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 from rdflib import Graph, URIRef
 from SPARQLWrapper import JSON, SPARQLWrapper
+
+from kg.matching.answers import region_results
+from kg.store import EmbeddedStore
+from tests.helpers import wait_until_ready
 
 CKG = "https://w3id.org/clusterkg/ontology#"
 PROBLEM = "application/problem+json"
@@ -134,3 +139,18 @@ def test_any_level_and_version(live_server: str) -> None:
     assert all(not m["partnerRegion"]["code"].startswith("PL") for m in country["matches"])
     peers = get(live_server, "/api/peers", region="PL").json()
     assert peers["peers"] == [] and "NUTS 2" in peers["note"]
+
+
+def test_once_the_index_is_read_answers_come_from_memory_unchanged(
+    live_server: str, built_store: Path
+) -> None:
+    """The server reads every match, gap and peer into memory in the background; /healthz says
+    when. An answer it gives from memory is the one computed by queries on the same store."""
+    wait_until_ready(live_server, "match_index")
+    store = EmbeddedStore(built_store, read_only=True)
+    # regions asked by no other test, so that no cached body answers
+    for code, kind, path in (("FRK2", "match", "/api/match"), ("PL22", "gap", "/api/gaps"),
+                             ("HU33", "peer", "/api/peers")):  # fmt: skip
+        served = get(live_server, path, region=code).json()
+        assert served == region_results(store, code, kind).as_json(), code
+        assert served[f"{kind}es" if kind == "match" else f"{kind}s"], code

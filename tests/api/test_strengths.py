@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import io
-import time
 from decimal import Decimal
 from typing import Any
 
@@ -16,6 +15,8 @@ import httpx
 import pytest
 from rdflib import Graph, URIRef
 from SPARQLWrapper import JSON, SPARQLWrapper
+
+from tests.helpers import wait_until_ready
 
 CKG = "https://w3id.org/clusterkg/ontology#"
 NUTS = "http://data.europa.eu/nuts/code/"
@@ -179,15 +180,7 @@ def test_technology_ranking_of_nuts1_regions(live_server: str) -> None:
 def test_once_the_index_is_read_answers_come_from_memory_unchanged(live_server: str) -> None:
     """The server reads every strength into memory in the background; /healthz says when. An
     answer given from memory is the one the graph gives by queries (compared through SPARQL)."""
-    deadline = time.monotonic() + 180
-    status = ""
-    while time.monotonic() < deadline:
-        status = get(live_server, "/healthz").json()["strength_index"]
-        if status == "ready":
-            break
-        assert status == "building"
-        time.sleep(0.5)
-    assert status == "ready"
+    wait_until_ready(live_server, "strength_index")
     body = get(live_server, "/api/strengths", region="PL22").json()  # asked by no other test
     sparql = SPARQLWrapper(f"{live_server}/sparql")
     sparql.setQuery(

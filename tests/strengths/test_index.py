@@ -11,7 +11,6 @@ import pytest
 from kg.namespaces import ATI, KET
 from kg.store import EmbeddedStore
 from kg.strengths.answers import StrengthIndex, region_strengths
-from kg.strengths.keeper import StrengthIndexKeeper
 
 #: The two projects' regions and national levels, a NUTS 1 region, and a split region.
 NAMED = ["ITI3", "EL52", "RO31", "ES42", "SE31", "NL13", "LT", "PL", "SK", "DE9", "ITH", "LT01"]
@@ -70,18 +69,3 @@ def test_codes_the_index_does_not_hold_are_resolved_by_queries(
         answer = region_strengths(store, code, index=index)
         assert answer.note and answer.strengths
         assert as_json(answer) == as_json(region_strengths(store, code))
-
-
-def test_the_keeper_builds_in_the_background_and_again_when_the_store_changes(
-    store: EmbeddedStore,
-) -> None:
-    state = ["one"]
-    keeper = StrengthIndexKeeper(store, lambda: state[0])
-    assert keeper.current() is None  # not built yet: the caller answers by queries
-    first = keeper.wait(120)
-    assert first is not None and first.state == "one"
-    assert keeper.current() is first  # kept while the state holds
-    state[0] = "two"  # an update changed the store
-    assert keeper.current() is None
-    second = keeper.wait(120)
-    assert second is not None and second.state == "two" and second is not first

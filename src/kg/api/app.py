@@ -26,11 +26,13 @@ from kg.api.routes import (
 )
 from kg.api.routes import search as search_routes
 from kg.config import Settings
+from kg.keeper import IndexKeeper
+from kg.matching.answers import MatchIndex
 from kg.queries import Catalogue
 from kg.saved import SavedQueryService
 from kg.sparql import SparqlService
 from kg.store import Store, open_store
-from kg.strengths.keeper import StrengthIndexKeeper
+from kg.strengths.answers import StrengthIndex
 from kg.web import STATIC_DIR
 from kg.web.forms import Choices
 
@@ -56,13 +58,22 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
         app.state.sparql = SparqlService(app.state.store, runner, settings)
         app.state.saved = SavedQueryService(catalogue, app.state.sparql, app.state.store, settings)
         app.state.choices = Choices(app.state.store)
-        # Read every strength once, in the background; requests use it when it is ready.
+
+        # Read every strength and every match once, in the background; requests use them
+        # when they are ready and answer by queries until then.
+        def state() -> str:
+            return str(app.state.saved.state)
+
         app.state.strengths = None
+        app.state.matches = None
         if settings.strength_index:
-            app.state.strengths = StrengthIndexKeeper(
-                app.state.store, lambda: app.state.saved.state
+            app.state.strengths = IndexKeeper(
+                app.state.store, state, StrengthIndex.build, "strength index"
             )
             app.state.strengths.current()
+        if settings.match_index:
+            app.state.matches = IndexKeeper(app.state.store, state, MatchIndex.build, "match index")
+            app.state.matches.current()
         try:
             yield
         finally:

@@ -9,15 +9,31 @@ from fastapi import Depends, Request
 
 from kg.config import Settings
 from kg.errors import InvalidInput
+from kg.keeper import IndexKeeper
+from kg.matching.answers import MatchIndex
 from kg.saved import SavedQueryService
 from kg.sparql import SparqlService
 from kg.store import Store
+from kg.strengths.answers import StrengthIndex
 
 
 def get_store(request: Request) -> Store:
     """The store opened at start-up."""
     store: Store = request.app.state.store
     return store
+
+
+def strength_index(request: Request) -> StrengthIndex | None:
+    """The in-memory strengths of the store's current state, when read (else answer by queries)."""
+    keeper: IndexKeeper[StrengthIndex] | None = request.app.state.strengths
+    return keeper.current() if keeper is not None else None
+
+
+def match_index(request: Request) -> MatchIndex | None:
+    """The in-memory matches, gaps and peers of the store's current state, when read (else answer
+    by queries)."""
+    keeper: IndexKeeper[MatchIndex] | None = request.app.state.matches
+    return keeper.current() if keeper is not None else None
 
 
 def get_app_settings(request: Request) -> Settings:

@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from rdflib import Graph, URIRef
 from rdflib.term import Identifier
@@ -39,6 +39,7 @@ WEIGHTS = {
 #: Reason kinds whose evidence is about the need (the priority and how its technology was
 #: found), not about the partner: a priority is never evidence of a partner's strength.
 NEED_KINDS = {"need"}
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True)
@@ -149,55 +150,47 @@ def resolve_region(store: Store, code: str) -> tuple[list[RegionRef], str | None
     :class:`NotFound` for a code no NUTS version has; a malformed code is
     :class:`~kg.errors.InvalidInput` (from :func:`parse_region_code`).
     """
-    code = parse_region_code(code)
-    rows = store.query(
-        with_values(
-            "SELECT ?level ?current WHERE { ?r skos:inScheme <http://data.europa.eu/nuts> . "
-            "OPTIONAL { ?r ckg:nutsLevel ?level } "
-            "OPTIONAL { ?r skos:inScheme <http://data.europa.eu/nuts/scheme/2024> "
-            "BIND(true AS ?current) } }",
-            {"r": NUTS[code]},
-        )
-    ).rows
-    if not rows:
-        raise NotFound(f"no NUTS region has the code {code!r} in any version (2010-2024)")
-    level = next((int(str(r["level"])) for r in rows if r.get("level") is not None), None)
-    current = any(r.get("current") is not None for r in rows)
+    return _StoreReader(store).resolve(parse_region_code(code))
+
+
+def _resolution(
+    reader: _Reader, code: str, current: bool, level: int | None, successors: list[str]
+) -> tuple[list[RegionRef], str | None]:
+    """The rule of :func:`resolve_region`, given what the reader found about ``code``."""
     if current and level == 3:
         parent = code[:4]
-        return [_region_ref(store, parent)], (
+        return [reader.region_ref(parent)], (
             f"{code} is a NUTS 3 region; matches are computed for NUTS 2 regions (and for "
             f"countries and NUTS 1 regions with S3 priorities), so those of its parent {parent} "
             "are given, which include the priorities of its NUTS 3 regions"
         )
     if current:
-        return [_region_ref(store, code)], None
-    successors = [
-        str(row["s"]).removeprefix(str(NUTS))
-        for row in store.query(
-            with_values(
-                "SELECT DISTINCT ?s WHERE { ?r dct:isReplacedBy+ ?s "
-                "FILTER NOT EXISTS { ?s dct:isReplacedBy ?newer } } ORDER BY ?s",
-                {"r": NUTS[code]},
-            )
-        ).rows
-    ]
+        return [reader.region_ref(code)], None
     if successors:
         names = ", ".join(successors)
-        return [_region_ref(store, s) for s in successors], (
+        return [reader.region_ref(s) for s in successors], (
             f"{code} is a code of an older NUTS version; it became {names}, whose results are given"
         )
-    return [_region_ref(store, code)], f"{code} is not a region of NUTS 2024"
-
-
-def _region_ref(store: Store, code: str) -> RegionRef:
-    labels = _labels(store, [str(NUTS[code])])
-    categories = _categories(store, [code])
-    return RegionRef(code, labels.get(str(NUTS[code]), code), categories.get(code))
+    return [reader.region_ref(code)], f"{code} is not a region of NUTS 2024"
 
 
 # -- reading ----------------------------------------------------------------------------------
 
+Row = dict[str, Identifier]
+
+_RESOLVE = """
+SELECT ?level ?current WHERE { ?r skos:inScheme <http://data.europa.eu/nuts> .
+  OPTIONAL { ?r ckg:nutsLevel ?level }
+  OPTIONAL { ?r skos:inScheme <http://data.europa.eu/nuts/scheme/2024> BIND(true AS ?current) }
+}"""
+_SUCCESSORS = """
+SELECT DISTINCT ?s WHERE {
+  ?r dct:isReplacedBy+ ?s FILTER NOT EXISTS { ?s dct:isReplacedBy ?newer }
+} ORDER BY ?s"""
+_CURRENT = """
+SELECT ?r ?level WHERE {
+  ?r skos:inScheme <http://data.europa.eu/nuts/scheme/2024> . OPTIONAL { ?r ckg:nutsLevel ?level }
+}"""
 _MATCHES = """
 SELECT ?m ?region ?score ?rank ?priority ?technology ?partner ?strength ?strength_score
        ?cluster ?cooperation ?learning WHERE {
@@ -224,6 +217,7 @@ SELECT ?m ?region ?score ?rank ?partner ?similarity ?variables
      ckg:variablesCompared ?variables .
   OPTIONAL { ?m ckg:strongerIn ?technology }
 } GROUP BY ?m ?region ?score ?rank ?partner ?similarity ?variables"""
+_RESULTS = {"match": _MATCHES, "gap": _GAPS, "peer": _PEERS}
 _REASONS = """
 SELECT ?m ?position ?kind ?text (GROUP_CONCAT(STR(?evidence); separator=" ") AS ?evidences)
 WHERE {
@@ -254,6 +248,11 @@ _CONNECTIONS = """
 SELECT ?r ?type WHERE {
   ?r a ?type FILTER(?type IN (ckg:CooperationProject, ckg:PartnerRole, ckg:PolicyInstrument))
 }"""
+_GRAPH_NAMES = "SELECT ?g ?title WHERE { ?g a dcat:Dataset ; dct:title ?title }"
+
+#: IRIs per VALUES block when the index reads everything: one block per query would be slow to
+#: parse, one query per IRI slow to run.
+_BATCH = 2_000
 
 
 def _values(name: str, terms: Iterable[str]) -> str:
@@ -268,29 +267,13 @@ def _bind(query: str, name: str, terms: Iterable[str]) -> str:
     return f"{head}WHERE {{ {block}{tail}"
 
 
-def _labels(store: Store, iris: Iterable[str]) -> dict[str, str]:
-    iris = sorted(set(iris))
-    if not iris:
-        return {}
-    found: dict[str, list[Identifier]] = defaultdict(list)
-    for row in store.query(_bind(_LABELS, "r", iris)).rows:
-        found[str(row["r"])].append(row["label"])
-    return {iri: label for iri, labels in found.items() if (label := choose_label(labels))}
-
-
-def _categories(store: Store, codes: Iterable[str]) -> dict[str, str]:
-    codes = sorted(set(codes))
-    if not codes:
-        return {}
-    chosen: dict[str, tuple[int, str]] = {}
-    for row in store.query(_bind(_CATEGORY, "region", [str(NUTS[c]) for c in codes])).rows:
-        code = str(row["region"]).removeprefix(str(NUTS))
-        rank = 0 if str(row["basis"]).endswith("official-decision") else 1
-        basis = "official" if rank == 0 else "rule-based approximation"
-        entry = (rank, f"{str(row['label']).lower()} ({basis})")
-        if code not in chosen or entry < chosen[code]:
-            chosen[code] = entry
-    return {code: label for code, (_, label) in chosen.items()}
+def _bound_rows(store: Store, query: str, name: str, terms: Iterable[str]) -> list[Row]:
+    """The rows of ``query`` for the IRIs ``terms`` bound to ``?name``, in batches."""
+    terms = sorted(set(terms))
+    rows: list[Row] = []
+    for start in range(0, len(terms), _BATCH):
+        rows.extend(store.query(_bind(query, name, terms[start : start + _BATCH])).rows)
+    return rows
 
 
 def _number(term: Identifier | None) -> int | float | str | None:
@@ -306,11 +289,30 @@ def _number(term: Identifier | None) -> int | float | str | None:
     return str(term)
 
 
-def _explanations(store: Store, ids: Sequence[str]) -> dict[str, list[Explanation]]:
+def _label_map(rows: Iterable[Row]) -> dict[str, str]:
+    found: dict[str, list[Identifier]] = defaultdict(list)
+    for row in rows:
+        found[str(row["r"])].append(row["label"])
+    return {iri: label for iri, labels in found.items() if (label := choose_label(labels))}
+
+
+def _category_map(rows: Iterable[Row]) -> dict[str, str]:
+    """Each region's 2021-2027 category in words: the official one where loaded, else the
+    rule-based approximation."""
+    chosen: dict[str, tuple[int, str]] = {}
+    for row in rows:
+        code = str(row["region"]).removeprefix(str(NUTS))
+        rank = 0 if str(row["basis"]).endswith("official-decision") else 1
+        basis = "official" if rank == 0 else "rule-based approximation"
+        entry = (rank, f"{str(row['label']).lower()} ({basis})")
+        if code not in chosen or entry < chosen[code]:
+            chosen[code] = entry
+    return {code: label for code, (_, label) in chosen.items()}
+
+
+def _explanation_map(rows: Iterable[Row]) -> dict[str, list[Explanation]]:
     found: dict[str, list[tuple[int, Explanation]]] = defaultdict(list)
-    if not ids:
-        return {}
-    for row in store.query(_bind(_REASONS, "m", ids)).rows:
+    for row in rows:
         evidence = tuple(sorted(set(str(row.get("evidences") or "").split())))
         found[str(row["m"])].append(
             (int(str(row["position"])), Explanation(str(row["kind"]), str(row["text"]), evidence))
@@ -318,18 +320,18 @@ def _explanations(store: Store, ids: Sequence[str]) -> dict[str, list[Explanatio
     return {m: [e for _, e in sorted(items, key=lambda i: i[0])] for m, items in found.items()}
 
 
-def _evidence(store: Store, iris: Iterable[str], sources: dict[str, str]) -> dict[str, Evidence]:
-    iris = sorted(set(iris))
-    if not iris:
-        return {}
-    labels = _labels(store, iris)
-    found: dict[str, Evidence] = {}
-    for row in store.query(_bind(_EVIDENCE, "r", iris)).rows:
+def _evidence_map(
+    rows: Iterable[Row], labels: dict[str, str], sources: dict[str, str]
+) -> dict[str, Evidence]:
+    # A resource of several types is named by ClusterKG's own (a cluster is also an
+    # org:Organization); among rows alike, the first in a fixed order, whatever the store's.
+    chosen: dict[str, Row] = {}
+    for row in rows:
         iri = str(row["r"])
-        # A resource of several types is named by ClusterKG's own (a cluster is also an
-        # org:Organization).
-        if iri in found and (found[iri].kind or "").startswith("ckg:"):
-            continue
+        if iri not in chosen or _evidence_rank(row) < _evidence_rank(chosen[iri]):
+            chosen[iri] = row
+    found: dict[str, Evidence] = {}
+    for iri, row in chosen.items():
         graph = str(row["graph"]) if row.get("graph") is not None else None
         kind = row.get("type")
         # A window of years (2016 to 2018 for patents) reads as its first and last year.
@@ -347,13 +349,216 @@ def _evidence(store: Store, iris: Iterable[str], sources: dict[str, str]) -> dic
     return found
 
 
-def _graph_names(store: Store) -> dict[str, str]:
-    """Each named graph's title (the catalogue's ``dct:title``), for the evidence's source."""
-    rows = store.query("SELECT ?g ?title WHERE { ?g a dcat:Dataset ; dct:title ?title }").rows
-    names: dict[str, list[Identifier]] = defaultdict(list)
-    for row in rows:
-        names[str(row["g"])].append(row["title"])
-    return {g: label for g, titles in names.items() if (label := choose_label(titles))}
+def _evidence_rank(row: Row) -> tuple[bool, str, str, str, str]:
+    kind = curie(str(row["type"])) if row.get("type") is not None else ""
+    return (
+        not kind.startswith("ckg:"),
+        kind,
+        str(row.get("graph") or ""),
+        str(row.get("value") or ""),
+        str(row.get("about") or ""),
+    )
+
+
+class _Reader:
+    """What an answer reads: by queries (:class:`_StoreReader`) or from memory
+    (:class:`MatchIndex`). Both give the same values for the same store state, and
+    :func:`region_results` assembles an answer the same way from either."""
+
+    def resolve(self, code: str) -> tuple[list[RegionRef], str | None]:
+        raise NotImplementedError
+
+    def rows(self, kind: str, regions: Sequence[str]) -> list[Row]:
+        """The result rows of ``kind`` (match, gap, peer) of the region IRIs (a new list)."""
+        raise NotImplementedError
+
+    def match_rows(self, ids: Iterable[str]) -> dict[str, Row]:
+        raise NotImplementedError
+
+    def explanations(self, ids: Iterable[str]) -> dict[str, list[Explanation]]:
+        raise NotImplementedError
+
+    def labels(self, iris: Iterable[str]) -> dict[str, str]:
+        raise NotImplementedError
+
+    def categories(self, codes: Iterable[str]) -> dict[str, str]:
+        raise NotImplementedError
+
+    def evidence(self, iris: Iterable[str]) -> dict[str, Evidence]:
+        raise NotImplementedError
+
+    def connection_types(self, iris: Iterable[str]) -> dict[str, str]:
+        raise NotImplementedError
+
+    def region_ref(self, code: str) -> RegionRef:
+        iri = str(NUTS[code])
+        return RegionRef(code, self.labels([iri]).get(iri, code), self.categories([code]).get(code))
+
+
+class _StoreReader(_Reader):
+    """Reads by queries, each bound to the IRIs the answer needs."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self._sources: dict[str, str] | None = None
+
+    def resolve(self, code: str) -> tuple[list[RegionRef], str | None]:
+        rows = self._store.query(with_values(_RESOLVE, {"r": NUTS[code]})).rows
+        if not rows:
+            raise NotFound(f"no NUTS region has the code {code!r} in any version (2010-2024)")
+        level = next((int(str(r["level"])) for r in rows if r.get("level") is not None), None)
+        current = any(r.get("current") is not None for r in rows)
+        successors = []
+        if not current:
+            found = self._store.query(with_values(_SUCCESSORS, {"r": NUTS[code]})).rows
+            successors = [str(row["s"]).removeprefix(str(NUTS)) for row in found]
+        return _resolution(self, code, current, level, successors)
+
+    def rows(self, kind: str, regions: Sequence[str]) -> list[Row]:
+        return _bound_rows(self._store, _RESULTS[kind], "region", regions)
+
+    def match_rows(self, ids: Iterable[str]) -> dict[str, Row]:
+        return {str(r["m"]): r for r in _bound_rows(self._store, _MATCHES, "m", ids)}
+
+    def explanations(self, ids: Iterable[str]) -> dict[str, list[Explanation]]:
+        return _explanation_map(_bound_rows(self._store, _REASONS, "m", ids))
+
+    def labels(self, iris: Iterable[str]) -> dict[str, str]:
+        return _label_map(_bound_rows(self._store, _LABELS, "r", iris))
+
+    def categories(self, codes: Iterable[str]) -> dict[str, str]:
+        iris = [str(NUTS[c]) for c in codes]
+        return _category_map(_bound_rows(self._store, _CATEGORY, "region", iris))
+
+    def evidence(self, iris: Iterable[str]) -> dict[str, Evidence]:
+        iris = sorted(set(iris))
+        if self._sources is None:
+            self._sources = self.graph_names()
+        rows = _bound_rows(self._store, _EVIDENCE, "r", iris)
+        return _evidence_map(rows, self.labels(iris), self._sources)
+
+    def connection_types(self, iris: Iterable[str]) -> dict[str, str]:
+        found: dict[str, str] = {}
+        for row in _bound_rows(self._store, _CONNECTIONS, "r", iris):
+            iri, kind = str(row["r"]), str(row["type"])
+            found[iri] = min(kind, found.get(iri, kind))
+        return found
+
+    def graph_names(self) -> dict[str, str]:
+        """Each named graph's title (the catalogue's ``dct:title``), for the evidence's source."""
+        names: dict[str, list[Identifier]] = defaultdict(list)
+        for row in self._store.query(_GRAPH_NAMES).rows:
+            names[str(row["g"])].append(row["title"])
+        return {g: label for g, titles in names.items() if (label := choose_label(titles))}
+
+
+@dataclass
+class MatchIndex(_Reader):
+    """Every stored match, gap and peer with all an answer shows of them, read from the store in
+    a few passes for one store state, so that a region's answer is assembled from memory.
+
+    An answer from the index equals the one :func:`region_results` computes by queries: both
+    are assembled by the same code from the same values; only where they are read differs.
+    Codes that are not regions of NUTS 2024 (older codes) are resolved by queries.
+    """
+
+    state: str
+    store: Store
+    results: dict[str, dict[str, list[Row]]]
+    by_id: dict[str, Row]
+    explained: dict[str, list[Explanation]]
+    label_of: dict[str, str]
+    category_of: dict[str, str]
+    evidence_of: dict[str, Evidence]
+    connection_of: dict[str, str]
+    current: dict[str, int | None]
+
+    @classmethod
+    def build(cls, store: Store, state: str) -> MatchIndex:
+        """Read every result, its reasons, and the labels, categories and evidence they name."""
+        reader = _StoreReader(store)
+        results: dict[str, dict[str, list[Row]]] = {}
+        for kind, query in _RESULTS.items():
+            by_region: dict[str, list[Row]] = defaultdict(list)
+            for row in store.query(query).rows:
+                by_region[str(row["region"])].append(row)
+            results[kind] = dict(by_region)
+        by_id = {str(r["m"]): r for r in _all(results, "match")}
+        explained = _explanation_map(store.query(_REASONS).rows)
+        current: dict[str, int | None] = {}
+        for row in store.query(_CURRENT).rows:
+            code = str(row["r"]).removeprefix(str(NUTS))
+            level = int(str(row["level"])) if row.get("level") is not None else None
+            current[code] = level if current.get(code) is None else current[code]
+        evidence_iris = {
+            iri
+            for reasons in explained.values()
+            for e in reasons
+            if e.kind not in NEED_KINDS
+            for iri in e.evidence
+        }
+        evidence = reader.evidence(evidence_iris)
+        connections = reader.connection_types(evidence_iris)
+        named = {str(NUTS[code]) for code in current}
+        for kind in _RESULTS:
+            for row in _all(results, kind):
+                for key in ("region", "priority", "technology", "partner"):
+                    if row.get(key) is not None:
+                        named.add(str(row[key]))
+                named.update(str(row.get("stronger") or "").split())
+        named |= set(connections)
+        return cls(
+            state=state,
+            store=store,
+            results=results,
+            by_id=by_id,
+            explained=explained,
+            label_of=reader.labels(named),
+            category_of=_category_map(store.query(_CATEGORY).rows),
+            evidence_of=evidence,
+            connection_of=connections,
+            current=current,
+        )
+
+    def size(self) -> int:
+        """How many results the index holds."""
+        return sum(len(rows) for kind in _RESULTS for rows in self.results[kind].values())
+
+    def resolve(self, code: str) -> tuple[list[RegionRef], str | None]:
+        if code not in self.current:
+            # An older code: which regions it became is a path query; the rest is from memory.
+            regions, note = _StoreReader(self.store).resolve(code)
+            return [self.region_ref(r.code) for r in regions], note
+        return _resolution(self, code, True, self.current[code], [])
+
+    def rows(self, kind: str, regions: Sequence[str]) -> list[Row]:
+        return [row for region in regions for row in self.results[kind].get(region, [])]
+
+    def match_rows(self, ids: Iterable[str]) -> dict[str, Row]:
+        return _pick(self.by_id, ids)
+
+    def explanations(self, ids: Iterable[str]) -> dict[str, list[Explanation]]:
+        return _pick(self.explained, ids)
+
+    def labels(self, iris: Iterable[str]) -> dict[str, str]:
+        return _pick(self.label_of, iris)
+
+    def categories(self, codes: Iterable[str]) -> dict[str, str]:
+        return _pick(self.category_of, codes)
+
+    def evidence(self, iris: Iterable[str]) -> dict[str, Evidence]:
+        return _pick(self.evidence_of, iris)
+
+    def connection_types(self, iris: Iterable[str]) -> dict[str, str]:
+        return _pick(self.connection_of, iris)
+
+
+def _all(results: dict[str, dict[str, list[Row]]], kind: str) -> Iterable[Row]:
+    return (row for rows in results[kind].values() for row in rows)
+
+
+def _pick(found: dict[str, _T], keys: Iterable[str]) -> dict[str, _T]:
+    return {key: found[key] for key in keys if key in found}
 
 
 def region_results(
@@ -365,13 +570,17 @@ def region_results(
     priority: str | None = None,
     min_score: float | None = None,
     limit: int | None = None,
+    index: MatchIndex | None = None,
 ) -> MatchAnswer:
     """A region's stored matches (``kind="match"``), gaps (``"gap"``) or peers (``"peer"``),
     best first, each with its reasons and evidence; filtered by technology, priority IRI and
-    minimum score, at most ``limit`` of them (``total`` counts all that pass the filters)."""
-    regions, note = resolve_region(store, code)
-    query = {"match": _MATCHES, "gap": _GAPS, "peer": _PEERS}[kind]
-    rows = store.query(_bind(query, "region", [str(NUTS[r.code]) for r in regions])).rows
+    minimum score, at most ``limit`` of them (``total`` counts all that pass the filters).
+
+    With an ``index`` of the store's current state, the answer is read from memory (the same
+    answer, without the queries)."""
+    reader: _Reader = index if index is not None else _StoreReader(store)
+    regions, note = reader.resolve(parse_region_code(code))
+    rows = reader.rows(kind, [str(NUTS[r.code]) for r in regions])
     if technology is not None:
         rows = [r for r in rows if r.get("technology") == technology]
     if priority is not None:
@@ -384,7 +593,7 @@ def region_results(
         rows = rows[:limit]
     if not rows and note is None:
         note = _EMPTY[kind].format(code=regions[0].code)
-    results = _assemble(store, kind, rows)
+    results = _assemble(reader, kind, rows)
     return MatchAnswer(code, regions, note, kind, results, total)
 
 
@@ -408,6 +617,7 @@ def _order(kind: str, row: dict[str, Identifier]) -> tuple[Any, ...]:
             str(row["partner"]),
             str(row["priority"]),
             str(row["technology"]),
+            str(row["m"]),
         )
     if kind == "gap":
         score = row.get("local_score")
@@ -415,28 +625,29 @@ def _order(kind: str, row: dict[str, Identifier]) -> tuple[Any, ...]:
             float(score) if score is not None else -1.0,
             str(row["priority"]),
             str(row["technology"]),
+            str(row["m"]),
         )
-    return (-float(row["score"]), -float(row["similarity"]), str(row["partner"]))
-
-
-def _assemble(store: Store, kind: str, rows: list[dict[str, Identifier]]) -> list[Result]:
-    ids = [str(r["m"]) for r in rows]
-    explanations = _explanations(store, ids)
-    helper_ids = [h for r in rows for h in str(r.get("helpers") or "").split()]
-    helper_rows = (
-        {str(r["m"]): r for r in store.query(_bind(_MATCHES, "m", helper_ids)).rows}
-        if helper_ids
-        else {}
+    return (
+        -float(row["score"]),
+        -float(row["similarity"]),
+        str(row["partner"]),
+        str(row["m"]),
     )
+
+
+def _assemble(reader: _Reader, kind: str, rows: list[Row]) -> list[Result]:
+    ids = [str(r["m"]) for r in rows]
+    explanations = reader.explanations(ids)
+    helper_ids = [h for r in rows for h in str(r.get("helpers") or "").split()]
+    helper_rows = reader.match_rows(helper_ids)
     partners = {str(r["partner"]).removeprefix(str(NUTS)) for r in rows if r.get("partner")}
     partners |= {str(r["partner"]).removeprefix(str(NUTS)) for r in helper_rows.values()}
-    categories = _categories(store, partners)
+    categories = reader.categories(partners)
     named = {str(r[k]) for r in rows for k in ("priority", "technology", "partner") if r.get(k)}
     named |= {str(NUTS[p]) for p in partners}
     for r in rows:
         named.update(str(r.get("stronger") or "").split())
-    labels = _labels(store, named)
-    sources = _graph_names(store)
+    labels = reader.labels(named)
     evidence_iris = {
         iri
         for m in ids
@@ -444,16 +655,9 @@ def _assemble(store: Store, kind: str, rows: list[dict[str, Identifier]]) -> lis
         if e.kind not in NEED_KINDS
         for iri in e.evidence
     }
-    evidence = _evidence(store, evidence_iris, sources)
-    connection_types = (
-        {
-            str(r["r"]): str(r["type"])
-            for r in store.query(_bind(_CONNECTIONS, "r", evidence_iris)).rows
-        }
-        if evidence_iris
-        else {}
-    )
-    labels.update(_labels(store, connection_types))
+    evidence = reader.evidence(evidence_iris)
+    connection_types = reader.connection_types(evidence_iris)
+    labels.update(reader.labels(connection_types))
 
     def region(term: Identifier) -> dict[str, Any]:
         code = str(term).removeprefix(str(NUTS))

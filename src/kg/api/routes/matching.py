@@ -12,7 +12,13 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from kg.api.cache import AnswerCache, etag, not_modified
-from kg.api.deps import SettingsDep, StoreDep, refuse_unknown_parameters, saved_service
+from kg.api.deps import (
+    SettingsDep,
+    StoreDep,
+    match_index,
+    refuse_unknown_parameters,
+    saved_service,
+)
 from kg.api.problems import problem_responses
 from kg.jsonld import serialize_graph
 from kg.matching.answers import answer_csv, region_results, results_as_graph
@@ -74,7 +80,7 @@ def _answer(
     cached = _CACHE.get(tag)
     if cached is not None:
         return Response(cached[0], media_type=cached[1], headers=headers)
-    answer = region_results(store, code, kind, **filters)
+    answer = region_results(store, code, kind, index=match_index(request), **filters)
     headers["X-Total-Count"] = str(answer.total)
     if media_type == JSON:
         body = json.dumps(answer.as_json(), ensure_ascii=False, indent=1).encode()

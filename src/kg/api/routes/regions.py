@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import RedirectResponse, Response
 
-from kg.api.deps import refuse_unknown_parameters, saved_service
+from kg.api.deps import match_index, refuse_unknown_parameters, saved_service, strength_index
 from kg.api.problems import problem_responses
 from kg.errors import NotFound
 from kg.regions import RegionPage, region_page, region_summary
@@ -45,7 +45,7 @@ def region(
         target = "/resource?" + urlencode({"iri": summary.iri})
         return RedirectResponse(target, status_code=303, headers={"Vary": "Accept"})
     try:
-        page = region_page(service, code)
+        page = region_page(service, code, strength_index(request), match_index(request))
     except NotFound as exc:
         # A person who mistyped a code gets a page with the search box, not a JSON problem.
         return templates.TemplateResponse(

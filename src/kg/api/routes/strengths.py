@@ -15,7 +15,13 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from kg.api.cache import AnswerCache, etag, not_modified
-from kg.api.deps import SettingsDep, StoreDep, refuse_unknown_parameters, saved_service
+from kg.api.deps import (
+    SettingsDep,
+    StoreDep,
+    refuse_unknown_parameters,
+    saved_service,
+    strength_index,
+)
 from kg.api.problems import problem_responses
 from kg.jsonld import serialize_graph
 from kg.paging import Paging, link_header
@@ -28,7 +34,6 @@ from kg.strengths.answers import (
     technology_ranking,
 )
 from kg.strengths.compute import technology_slug
-from kg.strengths.keeper import StrengthIndexKeeper
 from kg.web import templates
 from kg.web.choropleth import EU27, render_choropleth
 
@@ -102,9 +107,7 @@ def strengths(
     cached = _CACHE.get(tag)
     if cached is not None:
         return Response(cached[0], media_type=cached[1], headers=headers)
-    keeper: StrengthIndexKeeper | None = request.app.state.strengths
-    index = keeper.current() if keeper is not None else None
-    answer = region_strengths(store, code, wanted, index=index)
+    answer = region_strengths(store, code, wanted, index=strength_index(request))
     if media_type == JSON:
         body = json.dumps(answer.as_json(), ensure_ascii=False, indent=1).encode()
     else:
