@@ -72,6 +72,23 @@ def built_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root / "store"
 
 
+#: The sources an S3 priority, cluster or partner refers to: enough to load a steward's file.
+STEWARD_SOURCES = [
+    "ontology", "concepts", "euroscivoc", "kets", "nuts", "nace", "technology-mappings"
+]  # fmt: skip
+
+
+@pytest.fixture(scope="session")
+def steward_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small store built by the real ``kg build --source …`` from the sources a steward's
+    priorities refer to (no strengths, so a load and its derivations take seconds); tests
+    that write use a copy."""
+    store = tmp_path_factory.mktemp("steward") / "store"
+    result = run_kg("build", *(f"--source={name}" for name in STEWARD_SOURCES), env=kg_env(store))
+    assert result.returncode == 0, result.stdout + result.stderr
+    return store
+
+
 @pytest.fixture(scope="session")
 def build_output(built_store: Path) -> str:
     """What ``kg build`` printed when it built ``built_store``."""

@@ -69,6 +69,7 @@ def ingest_as(
     source: str,
     mapping: str | None,
     dry_run: bool = False,
+    replace: bool = False,
 ) -> IngestReport:
     """The real pipeline on ``path`` as source ``source`` (its name is also its title)."""
     return ingest_file(
@@ -79,4 +80,5 @@ def ingest_as(
         path=path,
         mapping_name=mapping,
         dry_run=dry_run,
+        replace=replace,
     )

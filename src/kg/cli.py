@@ -5,9 +5,11 @@ from __future__ import annotations
 import csv
 import json
 import sys
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
+from functools import partial
 from pathlib import Path
 from typing import Annotated
 
@@ -16,6 +18,9 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from kg.cli_history import history_command
+from kg.cli_keys import keys_app
+from kg.cli_quarantine import quarantine_app
 from kg.config import Settings, get_settings
 from kg.derive import DeriveReport
 from kg.errors import InvalidInput, KGError, NotFound
@@ -23,11 +28,11 @@ from kg.ingest.mappings import MAPPINGS
 from kg.ingest.pipeline import IngestReport, ingest_file
 from kg.ingest.provenance import SourceDescription
 from kg.ingest.sources import load_manifest
-from kg.matching import input_graphs as match_inputs
 from kg.matching import rebuild_matches
 from kg.matching.answers import MatchAnswer, answer_csv, region_results
 from kg.namespaces import curie
 from kg.queries import Catalogue
+from kg.refresh import derive_after, derived_inputs
 from kg.stats import (
     class_counts,
     indicator_counts,
@@ -43,7 +48,6 @@ from kg.store import (
     Store,
     open_store,
 )
-from kg.strengths import INPUT_SOURCES as STRENGTH_SOURCES
 from kg.strengths import rebuild_strengths
 from kg.strengths.answers import (
     ComponentAnswer,
@@ -51,7 +55,6 @@ from kg.strengths.answers import (
     parse_technology,
     region_strengths,
 )
-from kg.technology_matches import input_graphs as technology_match_inputs
 from kg.technology_matches import rebuild_technology_matches
 from kg.technology_matches.review import review_markdown
 from kg.validation import ShapeValidator
@@ -61,8 +64,14 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
-out = Console()
-err = Console(stderr=True)
+app.add_typer(keys_app, name="keys", help="Write keys: create, list and revoke named keys.")
+app.add_typer(
+    quarantine_app, name="quarantine", help="Quarantined records: list, show, export to fix."
+)
+app.command("history")(history_command)
+# Into a log or a pipe, rich would cut tables to 80 columns: give them room instead.
+out = Console(width=None if sys.stdout.isatty() else 200)
+err = Console(stderr=True, width=None if sys.stderr.isatty() else 200)
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 MAPPING_NAMES = ", ".join(sorted(MAPPINGS))
@@ -125,6 +134,8 @@ def _ingest_with_progress(
     path: Path,
     mapping_name: str | None,
     dry_run: bool = False,
+    replace: bool = False,
+    compare_changes: bool = True,
 ) -> IngestReport:
     task = progress.add_task(f"{source.name}: validating", total=None)
 
@@ -139,13 +150,54 @@ def _ingest_with_progress(
         path=path,
         mapping_name=mapping_name,
         dry_run=dry_run,
+        replace=replace,
+        compare_changes=compare_changes,
         progress=advance,
     )
     progress.remove_task(task)
+    _log_step(report.summary())
     return report
 
 
-def _print_reports(reports: list[IngestReport]) -> None:
+def _log_step(line: str) -> None:
+    """One line per finished step when stderr is not a terminal (a log, CI), where the
+    progress bar is off: a long build is never silent."""
+    if not err.is_terminal:
+        err.print(line, highlight=False, soft_wrap=True)
+
+
+def _print_rows(report: IngestReport, limit: int | None = 50) -> None:
+    """The records with findings (quarantined, or loaded with warnings) as a table: line,
+    outcome, record, column and message; loaded records without findings are counted."""
+    noted = [row for row in report.rows if row.messages]
+    if not noted:
+        return
+    table = Table(title=f"{report.source}: records with findings", show_lines=True)
+    for column in ("line", "outcome", "record", "column", "message"):
+        table.add_column(column, justify="right" if column == "line" else "left")
+    for row in noted[:limit]:
+        for number, message in enumerate(row.messages):
+            first = number == 0
+            table.add_row(
+                str(row.line or row.location or "") if first else "",
+                row.outcome if first else "",
+                (row.iri or row.record) if first else "",
+                message.column or "",
+                f"{message.severity}: {message.text}",
+                style="red" if message.severity == "violation" else None,
+            )
+    out.print(table)
+    if limit is not None and len(noted) > limit:
+        out.print(
+            f"… and {len(noted) - limit} more records with findings (--report FILE.json has "
+            "them all)",
+            highlight=False,
+        )
+
+
+def _print_reports(reports: list[IngestReport], details: bool = True) -> None:
+    """The counts of each ingest as a table, its summary and (with ``details``) the first
+    quarantined records and warnings."""
     table = Table(title="Ingest", show_lines=False)
     for column in ("source", *RECORD_COUNTS, "triples", "warnings", "seconds"):
         table.add_column(column, justify="left" if column == "source" else "right")
@@ -164,6 +216,8 @@ def _print_reports(reports: list[IngestReport]) -> None:
     out.print(table)
     for r in reports:
         out.print(r.summary(), highlight=False, soft_wrap=True)
+        if not details:
+            continue
         for entry in r.quarantined[:5]:
             out.print(
                 f"  quarantined {entry.record.key}: {entry.reason}", highlight=False, soft_wrap=True
@@ -214,74 +268,34 @@ def build(
                         source=spec.description,
                         path=spec.file,
                         mapping_name=spec.mapping,
+                        # The bundled data is the project's own: a build refreshes it.
+                        replace=True,
+                        compare_changes=False,
                     )
                 )
-            # A derived graph is computed again when a graph it reads was loaded (or derived)
-            # now: `kg build --source nace` leaves them as they are.
             changed = {settings.source_graph(spec.name) for spec in specs}
-            derived: list[DeriveReport | None] = []
-            if changed & set(technology_match_inputs(store, settings)):
-                derived.append(
-                    _derive_technology_matches_if_possible(store, settings, validator, progress)
-                )
-                changed.add(settings.source_graph("technology-matches"))
-            if changed & {settings.source_graph(name) for name in STRENGTH_SOURCES}:
-                derived.append(_derive_strengths_if_possible(store, settings, progress))
-                changed.add(settings.source_graph("strengths"))
-            strengths_stored = store.graph_sizes().get(settings.source_graph("strengths"))
-            if strengths_stored and changed & set(match_inputs(store, settings)):
-                derived.append(_derive_matches(store, settings, progress))
+            derived = derive_after(
+                changed, set(), store, settings, validator, partial(_step, progress)
+            )
             total = len(store)
         _print_reports(reports)
         for report in derived:
-            if report is not None:
-                out.print(report.summary(), highlight=False)
+            out.print(report.summary(), highlight=False)
         out.print(f"store {settings.store_path}: {total} quads in all", highlight=False)
     if any(r.records_quarantined for r in reports):
         raise typer.Exit(EXIT_INVALID)
 
 
-def _derive_technology_matches_if_possible(
-    store: Store, settings: Settings, validator: ShapeValidator, progress: Progress
-) -> DeriveReport | None:
-    """Derive the technologies of priorities and clusters when the store holds any and the sector
-    table (a partial `kg build --source …` may leave them out), checked against the shapes."""
-    inputs = technology_match_inputs(store, settings)
-    if len(inputs) < 2 or not store.graph_sizes().get(inputs[-1]):
-        return None
-    task = progress.add_task("technology matches: deriving", total=None)
-    report = rebuild_technology_matches(store, settings, validator).report
-    progress.remove_task(task)
-    return report
-
-
-def _derive_strengths_if_possible(
-    store: Store, settings: Settings, progress: Progress
-) -> DeriveReport | None:
-    """Recompute the strengths when every graph they are derived from is in the store (a
-    partial `kg build --source …` may leave some out; `kg strengths --rebuild` then says which).
-
-    The derived graph is not checked against the shapes here: it is computed by tested code,
-    and the check would add about 40 s to every build; `kg strengths --rebuild --check` (and
-    the test suite, on the bundled data) runs it."""
-    sizes = store.graph_sizes()
-    if not all(sizes.get(settings.source_graph(name)) for name in STRENGTH_SOURCES):
-        return None
-    task = progress.add_task("strengths: computing", total=None)
-    report = rebuild_strengths(store, settings, None)
-    progress.remove_task(task)
-    return report
-
-
-def _derive_matches(store: Store, settings: Settings, progress: Progress) -> DeriveReport:
-    """Recompute every region's matches, gaps and peers from the strengths just computed.
-
-    Not checked against the shapes here either (about 30 s more); `kg match --rebuild --check`
-    and the test suite, on the bundled data, do."""
-    task = progress.add_task("matches: computing", total=None)
-    report = rebuild_matches(store, settings, None)
-    progress.remove_task(task)
-    return report
+@contextmanager
+def _step(progress: Progress, description: str) -> Iterator[None]:
+    """A derivation step: a progress line while it runs (a terminal), one log line after."""
+    task = progress.add_task(description, total=None)
+    started = time.perf_counter()
+    try:
+        yield
+    finally:
+        progress.remove_task(task)
+    _log_step(f"{description.split(':')[0]}: done ({time.perf_counter() - started:.1f} s)")
 
 
 @app.command()
@@ -297,16 +311,33 @@ def ingest(
         typer.Option(help=f"Mapping to apply: {MAPPING_NAMES}; RDF files need none."),
     ] = None,
     title: Annotated[str | None, typer.Option(help="Title of the source in the catalogue.")] = None,
+    replace: Annotated[
+        bool,
+        typer.Option(
+            "--replace",
+            help="Replace a source that is already loaded (refused without it) and report "
+            "which resources were removed, added and changed.",
+        ),
+    ] = False,
+    dry_run: Annotated[
+        bool,
+        typer.Option("--dry-run", help="Run the whole pipeline and report; write nothing."),
+    ] = False,
+    report_file: Annotated[
+        Path | None,
+        typer.Option("--report", help="Write the report as JSON to this file (schema: README)."),
+    ] = None,
 ) -> None:
-    """Validate FILE and load its valid records into the named graph of SOURCE (replacing it)."""
+    """Validate FILE and load its valid records into the named graph of SOURCE.
+
+    Exit 0 when every record loaded, 1 when some were quarantined, 2 when refused (an existing
+    source without --replace, an unreadable file)."""
     settings = get_settings()
     with _errors_to_exit_codes():
         description = SourceDescription(name=source, title=title or f"{source} ({file.name})")
-        with (
-            _validator(settings) as validator,
-            open_store(settings) as store,
-            _progress() as progress,
-        ):
+        store_opened = _reference_store(settings) if dry_run else open_store(settings)
+        with _validator(settings) as validator, store_opened as store, _progress() as progress:
+            inputs_before = derived_inputs(store, settings)
             report = _ingest_with_progress(
                 store,
                 settings,
@@ -315,18 +346,46 @@ def ingest(
                 source=description,
                 path=file,
                 mapping_name=mapping,
+                dry_run=dry_run,
+                replace=replace,
             )
-        _print_reports([report])
+            # New priorities or clusters get their technologies, and the matches follow.
+            derived = []
+            if report.written:
+                derived = derive_after(
+                    {report.graph},
+                    inputs_before,
+                    store,
+                    settings,
+                    validator,
+                    partial(_step, progress),
+                )
+        _print_reports([report], details=False)
+        _print_rows(report)
+        for step in derived:
+            out.print(step.summary(), highlight=False)
+        _write_report(report_file, report)
     if report.records_quarantined:
         raise typer.Exit(EXIT_INVALID)
+
+
+def _write_report(path: Path | None, report: IngestReport) -> None:
+    if path is None:
+        return
+    path.write_text(json.dumps(report.as_json(), ensure_ascii=False, indent=1) + "\n")
+    out.print(f"report written to {path}", highlight=False)
 
 
 @app.command()
 def validate(
     file: Annotated[Path, typer.Argument(help="File to validate.")],
     mapping: Annotated[str | None, typer.Option(help=f"Mapping to apply: {MAPPING_NAMES}.")] = None,
+    report_file: Annotated[
+        Path | None,
+        typer.Option("--report", help="Write the report as JSON to this file (schema: README)."),
+    ] = None,
 ) -> None:
-    """Validate FILE against the shapes and print the report; writes nothing."""
+    """Validate FILE against the shapes and print the report; writes nothing to the store."""
     settings = get_settings()
     with _errors_to_exit_codes():
         description = SourceDescription(name="validate", title=file.name)
@@ -344,13 +403,13 @@ def validate(
                 path=file,
                 mapping_name=mapping,
                 dry_run=True,
+                # Not a source of the store: nothing to refuse or compare with.
+                replace=True,
+                compare_changes=False,
             )
         out.print(report.summary(), highlight=False, soft_wrap=True)
-        for entry in report.quarantined:
-            out.print(f"\n[bold]{entry.record.key}[/]", highlight=False)
-            out.print(entry.reason, highlight=False, soft_wrap=True)
-        for key, note in report.warning_notes:
-            out.print(f"warning {key}: {note}", highlight=False, soft_wrap=True)
+        _print_rows(report, limit=None)
+        _write_report(report_file, report)
     if report.records_quarantined:
         raise typer.Exit(EXIT_INVALID)
 

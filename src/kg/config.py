@@ -102,10 +102,17 @@ class Settings(BaseSettings):
         description="Largest request body (query, update or upload) the service accepts; larger "
         "ones get 413.",
     )
+    max_upload_bytes: int = Field(
+        default=50_000_000,
+        ge=1_000,
+        description="Largest file POST /ingest and POST /validate accept (streamed to a "
+        "temporary file, never held in memory); larger ones get 413.",
+    )
     update_key: SecretStr | None = Field(
         default=None,
-        description="Bearer token that enables the SPARQL Update endpoint /update; unset means "
-        "updates are off.",
+        description="Bootstrap write key: a bearer token accepted for every write (/update) "
+        "under the name 'bootstrap', besides the named keys of `kg keys create`; with it unset "
+        "and no named key, writes are off.",
     )
     page_size: int = Field(default=50, ge=1, description="Default page size of REST collections.")
     max_page_size: int = Field(

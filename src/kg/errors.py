@@ -150,6 +150,27 @@ class Forbidden(KGError):
     title = "Forbidden"
 
 
+class Conflict(KGError):
+    """A write that would overwrite what is there without being asked to (ingesting into a
+    source that already exists, without ``--replace`` / ``replace=true``)."""
+
+    slug = "conflict"
+    status = 409
+    title = "Conflict"
+
+
+class KeyRefused(Forbidden):
+    """A write key that is unknown to the service or was revoked."""
+
+    slug = "key-refused"
+    title = "Key refused"
+    # RFC 6750's error code for an unknown or revoked token tells a client that another key,
+    # not the same one again, could succeed.
+    headers: ClassVar[dict[str, str]] = {
+        "WWW-Authenticate": 'Bearer realm="ClusterKG", error="invalid_token"'
+    }
+
+
 class StoreUnavailable(KGError):
     """The store cannot be opened or reached (locked, missing, remote endpoint down)."""
 

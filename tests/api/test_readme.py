@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shlex
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -11,6 +13,7 @@ import pytest
 
 from kg.config import PROJECT_ROOT, Settings
 from tests.api.conftest import start_server
+from tests.api.test_ingest_http import SECOND
 
 README = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
 #: ``curl`` lines of the README's shell blocks, with the status a trailing ``# 4xx`` promises.
@@ -29,12 +32,15 @@ def test_the_readme_has_curl_examples() -> None:
     assert len(CURL_EXAMPLES) >= 15
 
 
-READ_EXAMPLES = [(c, s) for c, s in CURL_EXAMPLES if "/update" not in c]
+WRITES = ("/update", "/ingest")
+READ_EXAMPLES = [(c, s) for c, s in CURL_EXAMPLES if not any(w in c for w in WRITES)]
 UPDATE_EXAMPLES = [(c, s) for c, s in CURL_EXAMPLES if "/update" in c]
+INGEST_EXAMPLES = [(c, s) for c, s in CURL_EXAMPLES if "/ingest" in c]
 
 
-def run_curl(command: str, base: str, **variables: str) -> tuple[int, str]:
-    """Run a README ``curl`` line against ``base``; only the status output is added."""
+def run_curl(command: str, base: str, cwd: Path | None = None, **variables: str) -> tuple[int, str]:
+    """Run a README ``curl`` line against ``base`` (in ``cwd``, where its files are); only the
+    status output is added."""
     for name, value in variables.items():
         command = command.replace(f"${name}", value)
     arguments = shlex.split(command.replace("http://127.0.0.1:8000", base))
@@ -42,8 +48,9 @@ def run_curl(command: str, base: str, **variables: str) -> tuple[int, str]:
         [*arguments, "--silent", "--show-error", "--write-out", "\n%{http_code}"],
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=300,
         check=False,
+        cwd=cwd,
     )
     assert result.returncode == 0, result.stderr
     body, _, code = result.stdout.rpartition("\n")
@@ -72,3 +79,21 @@ def test_update_example_works_with_a_key(built_store_copy: Path) -> None:
             base,
         )
         assert ask == (200, '{"head": {}, "boolean": true}')
+
+
+@pytest.mark.slow
+def test_ingest_example_works_with_a_key(steward_store: Path, tmp_path: Path) -> None:
+    """The README's POST /ingest example, as printed, with the file it names: the steward's
+    priorities load (200) and a second run is refused (409)."""
+    assert len(INGEST_EXAMPLES) == 1
+    command, _ = INGEST_EXAMPLES[0]
+    store = tmp_path / "store"
+    shutil.copytree(steward_store, store)
+    (tmp_path / "marche-2021.csv").write_text(SECOND, encoding="utf-8")
+    key = "readme-ingest-key"
+    with start_server(store, KG_UPDATE_KEY=key) as base:
+        code, body = run_curl(command, base, cwd=tmp_path, KEY=key)
+        assert code == 200, body
+        assert json.loads(body)["records"]["quarantined"] == 0
+        code, body = run_curl(command, base, cwd=tmp_path, KEY=key)
+        assert code == 409, body

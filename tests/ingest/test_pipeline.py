@@ -37,9 +37,17 @@ def ingest(
     name: str = "regions",
     mapping: str | None = "nuts",
     dry_run: bool = False,
+    replace: bool = False,
 ):
     return ingest_as(
-        store, settings, validator, path, source=name, mapping=mapping, dry_run=dry_run
+        store,
+        settings,
+        validator,
+        path,
+        source=name,
+        mapping=mapping,
+        dry_run=dry_run,
+        replace=replace,
     )
 
 
@@ -82,9 +90,12 @@ def test_reingesting_identical_input_gives_identical_triples(
     with EmbeddedStore(settings.store_path) as store:
         ingest(store, settings, validator, path)
         first = set(store.query(query).graph or ())
-        ingest(store, settings, validator, path)
+        report = ingest(store, settings, validator, path, replace=True)
         second = set(store.query(query).graph or ())
     assert first == second and len(first) > 0
+    assert report.changes is not None
+    assert (report.changes.removed, report.changes.added, report.changes.changed) == ([], [], [])
+    assert report.changes.unchanged == 3
 
 
 def test_reingesting_replaces_the_source_graph(
@@ -92,7 +103,8 @@ def test_reingesting_replaces_the_source_graph(
 ) -> None:
     with EmbeddedStore(settings.store_path) as store:
         ingest(store, settings, validator, write(tmp_path, "a.csv", HEADER + VALID_ROWS))
-        ingest(store, settings, validator, write(tmp_path, "b.csv", HEADER + "IT,Italia,0,,IT\n"))
+        b = write(tmp_path, "b.csv", HEADER + "IT,Italia,0,,IT\n")
+        ingest(store, settings, validator, b, replace=True)
         result = store.query("SELECT (COUNT(DISTINCT ?r) AS ?n) WHERE { ?r a ckg:Region }")
         assert int(result.rows[0]["n"]) == 1
 
@@ -155,8 +167,9 @@ def test_rdf_file_with_blank_nodes_loads_the_same_triples_twice(
     with EmbeddedStore(settings.store_path) as store:
         first = ingest(store, settings, validator, turtle, name="x", mapping=None)
         rows_first = store.query(query).rows
-        ingest(store, settings, validator, turtle, name="x", mapping=None)
+        again = ingest(store, settings, validator, turtle, name="x", mapping=None, replace=True)
         rows_second = store.query(query).rows
+    assert again.changes is not None and again.changes.changed == []
     assert first.records_read == 1  # the restriction travels with its class
     assert rows_first == rows_second and len(rows_first) == 5
 

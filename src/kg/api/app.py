@@ -24,6 +24,7 @@ from kg.api.routes import (
     sparql,
     strengths,
 )
+from kg.api.routes import ingest as ingest_routes
 from kg.api.routes import search as search_routes
 from kg.config import Settings
 from kg.keeper import IndexKeeper
@@ -108,4 +109,5 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     app.include_router(search_routes.router)
     app.include_router(strengths.router)
     app.include_router(matching.router)
+    app.include_router(ingest_routes.router)
     return app

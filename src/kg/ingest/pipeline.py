@@ -17,14 +17,20 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, SKOS
 
 from kg.config import Settings
-from kg.errors import InvalidInput
+from kg.errors import Conflict, InvalidInput
+from kg.ingest.changes import Changes, Descriptions, compare, stored_descriptions
 from kg.ingest.mappings import get_mapping
 from kg.ingest.provenance import IngestFacts, SourceDescription, UsedFile, describe_ingest
-from kg.ingest.quarantine import QuarantinedRecord, write_quarantine
+from kg.ingest.quarantine import QuarantinedRecord, record_messages, write_quarantine
 from kg.ingest.readers import file_format, require_file
-from kg.ingest.records import MappingContext, Record
+from kg.ingest.records import MappingContext, Record, RowMessage, record_iri
 from kg.store import NTriples, Store
-from kg.validation import ReferenceLookup, ShapeValidator, scheme_lookup_from_graph
+from kg.validation import (
+    ReferenceLookup,
+    ShapeValidator,
+    ValidationReport,
+    scheme_lookup_from_graph,
+)
 
 #: Called with (records done, records total) while validating.
 Progress = Callable[[int, int], None]
@@ -36,9 +42,48 @@ RESERVED_SOURCE_NAME = "meta"
 _SOURCE_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 
 
+#: Version of the JSON report's layout (README, "The ingest report"); raised when it changes.
+REPORT_SCHEMA = 1
+
+
+@dataclass(frozen=True)
+class RowReport:
+    """What happened to one input record: loaded or quarantined, and every finding about it."""
+
+    record: str
+    line: int | None
+    location: str | None
+    outcome: str  # "loaded" | "quarantined"
+    iri: str | None
+    messages: list[RowMessage]
+
+    def as_json(self) -> dict[str, object]:
+        """JSON form (README, "The ingest report")."""
+        return {
+            "line": self.line,
+            "location": self.location,
+            "record": self.record,
+            "outcome": self.outcome,
+            "iri": self.iri,
+            "messages": [m.as_json() for m in self.messages],
+        }
+
+
+def row_report(record: Record, validation: ValidationReport | None, loaded: bool) -> RowReport:
+    """The report of one record: the mapping's findings, then the shapes'."""
+    return RowReport(
+        record=record.key,
+        line=record.line,
+        location=record.location,
+        outcome="loaded" if loaded else "quarantined",
+        iri=record_iri(record.graph),
+        messages=record_messages(record, validation),
+    )
+
+
 @dataclass
 class IngestReport:
-    """What one ingest did, in numbers."""
+    """What one ingest did, in numbers, and per record."""
 
     source: str
     graph: str
@@ -57,6 +102,18 @@ class IngestReport:
     records_remapped: int = 0
     #: Loaded records whose published NUTS code leads to no current region.
     records_unresolved: int = 0
+    #: One entry per record read, in input order.
+    rows: list[RowReport] = field(default_factory=list)
+    #: The mapping applied.
+    mapping: str | None = None
+    #: Whether the source existed and was replaced (or, in a dry run, would be).
+    replaced: bool = False
+    #: What the replace changed, by resource (when the source existed).
+    changes: Changes | None = None
+    #: SHA-256 of the input file.
+    checksum: str | None = None
+    #: Who loaded it (a write key's name), when known.
+    agent: str | None = None
 
     @property
     def warnings(self) -> int:
@@ -67,6 +124,35 @@ class IngestReport:
     def balanced(self) -> bool:
         """Every record read was either loaded or quarantined."""
         return self.records_read == self.records_loaded + self.records_quarantined
+
+    def as_json(self) -> dict[str, object]:
+        """The machine-readable report (README, "The ingest report")."""
+        return {
+            "schema": REPORT_SCHEMA,
+            "source": self.source,
+            "graph": self.graph,
+            "file": self.file.name,
+            "sha256": self.checksum,
+            "mapping": self.mapping,
+            "dry_run": not self.written,
+            "written": self.written,
+            "agent": self.agent,
+            "seconds": round(self.seconds, 3),
+            "records": {
+                "read": self.records_read,
+                "loaded": self.records_loaded,
+                "quarantined": self.records_quarantined,
+                "warnings": self.warnings,
+            },
+            "triples": self.triples,
+            "nuts": {"remapped": self.records_remapped, "unresolved": self.records_unresolved},
+            "replaced": (
+                self.changes.as_json()
+                if self.changes is not None
+                else ({"removed": None, "added": None, "changed": None} if self.replaced else None)
+            ),
+            "rows": [row.as_json() for row in self.rows],
+        }
 
     def summary(self) -> str:
         """One line for people."""
@@ -83,6 +169,8 @@ class IngestReport:
             )
         if self.quarantine_file and self.records_quarantined:
             text += f"; see {self.quarantine_file}"
+        if self.changes is not None:
+            text += f"; {self.changes.summary()}"
         return text
 
 
@@ -188,6 +276,19 @@ def combined_lookup(local: Graph, fallback: ReferenceLookup) -> ReferenceLookup:
     return lookup
 
 
+def source_exists(store: Store, settings: Settings, name: str) -> bool:
+    """Whether a source of this name was loaded: its graph holds triples, or the metadata
+    graph describes it (a load whose every record was quarantined leaves an empty graph)."""
+    graph = URIRef(settings.source_graph(name)).n3()
+    meta = URIRef(settings.meta_graph).n3()
+    return bool(
+        store.query(
+            f"ASK {{ {{ GRAPH {graph} {{ ?s ?p ?o }} }} UNION "
+            f"{{ GRAPH {meta} {{ {graph} a ?type }} }} }}"
+        ).boolean
+    )
+
+
 def ingest_file(
     store: Store,
     settings: Settings,
@@ -197,15 +298,32 @@ def ingest_file(
     path: Path,
     mapping_name: str | None = None,
     dry_run: bool = False,
+    replace: bool = False,
+    compare_changes: bool = True,
+    agent: str | None = None,
     progress: Progress | None = None,
 ) -> IngestReport:
-    """Ingest one source file into its named graph (or only validate it, with ``dry_run``)."""
+    """Ingest one source file into its named graph (or only validate it, with ``dry_run``).
+
+    A source that was loaded before is refused (:class:`~kg.errors.Conflict`, nothing read or
+    written) unless ``replace`` is given; a replace reports, with ``compare_changes``, which
+    resources it removed, added and changed. The write is one transaction: readers see the old
+    graph or the new one. The quarantine file is written after the store write succeeded."""
     started = datetime.now(UTC)
     check_source_name(source.name)
     require_file(path)
-    mapping = get_mapping(mapping_name or default_mapping_for(path))
     graph_iri = settings.source_graph(source.name)
-    source_document = URIRef(f"{settings.base_iri}source/{source.name}/{path.name}")
+    exists = source_exists(store, settings, source.name)
+    if exists and not replace:
+        raise Conflict(
+            f"source {source.name!r} is already loaded (graph <{graph_iri}>); to replace it "
+            "with this file's valid records, ask for a replace (kg ingest --replace, or "
+            "replace=true over HTTP). Nothing was written."
+        )
+    mapping_name = mapping_name or default_mapping_for(path)
+    mapping = get_mapping(mapping_name)
+    documents = f"{settings.base_iri}source/{source.name}/"
+    source_document = URIRef(f"{documents}{path.name}")
     context = MappingContext(
         base_iri=settings.base_iri,
         source_name=source.name,
@@ -219,12 +337,18 @@ def ingest_file(
     # store's input (an rdflib graph of the loaded records cost seconds for large sources).
     loaded: dict[str, None] = {}
     quarantined: list[QuarantinedRecord] = []
+    rows: dict[int, RowReport] = {}
     loaded_count = 0
     remap_counts = {"remapped": 0, "unresolved": 0}
     warning_notes: list[tuple[str, str]] = []
+    after = Descriptions(documents) if exists and compare_changes else None
     mappable = [r for r in records if r.problem is None]
     lookup = combined_lookup(source_index(mappable), store_lookup(store, graph_iri))
-    quarantined.extend(QuarantinedRecord(r) for r in records if r.problem is not None)
+    for position, record in enumerate(records):
+        if record.problem is not None:
+            quarantined.append(QuarantinedRecord(record))
+            rows[position] = row_report(record, None, loaded=False)
+    positions = {id(record): position for position, record in enumerate(records)}
     batch_size = settings.validation_batch_size
     done = len(records) - len(mappable)
     if progress:
@@ -238,12 +362,16 @@ def ingest_file(
     )
     for batch, batch_texts, reports in zip(batches, texts, validated, strict=True):
         for record, text, validation in zip(batch, batch_texts, reports, strict=True):
+            rows[positions[id(record)]] = row_report(record, validation, validation.conforms)
             if validation.conforms:
+                warning_notes.extend((record.key, w.text) for w in record.warnings)
                 warning_notes.extend((record.key, w.plain()) for w in validation.warnings)
                 loaded_count += 1
                 if record.region_remap:
                     remap_counts[record.region_remap] += 1
                 loaded.update(dict.fromkeys(text.splitlines()))
+                if after is not None:
+                    after.add(record.graph)
                 # its triples now live in `loaded`; drop the record's copy (halves peak memory)
                 record.graph = Graph()
             else:
@@ -252,13 +380,17 @@ def ingest_file(
         if progress:
             progress(done, len(records))
 
+    changes = None
+    if after is not None:
+        changes = compare(stored_descriptions(store, graph_iri, documents), after)
     quarantine_file = settings.quarantine_dir / f"{source.name}.jsonl"
+    checksum = file_sha256(path)
     ended = datetime.now(UTC)
     if not dry_run:
         facts = IngestFacts(
             source_file=path,
             source_document=source_document,
-            checksum_sha256=file_sha256(path),
+            checksum_sha256=checksum,
             byte_size=path.stat().st_size,
             started=started,
             ended=ended,
@@ -277,15 +409,19 @@ def ingest_file(
                 )
                 for used in context.used_files
             ),
+            agent=agent,
+            replaced=exists,
         )
         metadata = describe_ingest(graph_iri, f"{settings.base_iri}catalog", source, facts)
-        write_quarantine(quarantine_file, source.name, quarantined)
         store.replace_graph(
             graph_iri,
             NTriples("\n".join(loaded)),
             metadata=metadata,
             metadata_graph=settings.meta_graph,
         )
+        # Only after the store took the new graph: a failed write must not leave a quarantine
+        # report of a load that did not happen.
+        write_quarantine(quarantine_file, source.name, quarantined)
     report = IngestReport(
         source=source.name,
         graph=graph_iri,
@@ -301,6 +437,12 @@ def ingest_file(
         warning_notes=warning_notes,
         records_remapped=remap_counts["remapped"],
         records_unresolved=remap_counts["unresolved"],
+        rows=[rows[position] for position in range(len(records))],
+        mapping=mapping_name,
+        replaced=exists,
+        changes=changes,
+        checksum=checksum,
+        agent=agent,
     )
     if not report.balanced:  # a bug, not bad input: never let it pass quietly
         raise AssertionError(f"record counts do not add up: {report.summary()}")

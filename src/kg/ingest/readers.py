@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -11,6 +12,7 @@ from rdflib import Graph
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
 from kg.errors import InvalidInput
+from kg.ingest.records import Record
 from kg.store.terms import to_rdflib
 
 #: RDF formats by file extension, as rdflib names them.
@@ -103,11 +105,65 @@ def read_rdf(path: Path) -> Graph:
     return graph
 
 
+def require_utf8(path: Path) -> None:
+    """Raise :class:`InvalidInput` naming the first line that is not UTF-8 text.
+
+    A table saved as Latin-1 or windows-1252 would otherwise fail half-way through with a
+    traceback, or (read another way) load mis-decoded names.
+    """
+    with path.open("rb") as handle:
+        # UTF-8 never uses the byte 0x0A inside a character, so lines can be decoded one by one.
+        for line, data in enumerate(handle, start=1):
+            try:
+                data.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                byte = data[exc.start]
+                raise InvalidInput(
+                    f"{path.name}: not UTF-8 text: line {line}, byte {exc.start + 1} "
+                    f"(0x{byte:02X}, {bytes([byte]).decode('cp1252', 'replace')!r} in "
+                    "windows-1252); re-save the file as UTF-8",
+                    line=line,
+                ) from exc
+
+
+@dataclass(frozen=True)
+class TableFile:
+    """A table file as read: its name, and its header line exactly as it stands in the file
+    (without the line end), so quarantined rows can be written back under it."""
+
+    name: str
+    header_text: str
+
+
 class TableRow(dict[str, str]):
-    """A CSV row with the line it started on and, if it is malformed, why."""
+    """A CSV row with the line it started on, its text as it stands in the file, the table it
+    belongs to and, if it is malformed, why."""
 
     line: int
     problem: str | None
+    #: The row's physical lines (several when a quoted cell holds a line break), without the
+    #: final line end.
+    raw_text: str
+    table: TableFile
+
+
+@dataclass
+class TableRecord(Record):
+    """A record made from one table row: it keeps the row's table, so that a quarantined row
+    can be exported under its header line and re-submitted (``kg quarantine export``)."""
+
+    table: TableFile | None = None
+
+
+def _without_line_end(text: str) -> str:
+    r"""The text without one final line end (``\r\n``, ``\n`` or ``\r``).
+
+    >>> _without_line_end('a,"b\r\nc"\r\n')
+    'a,"b\r\nc"'
+    """
+    if text.endswith("\r\n"):
+        return text[:-2]
+    return text[:-1] if text.endswith(("\n", "\r")) else text
 
 
 def read_table(path: Path, required_columns: list[str]) -> Iterator[TableRow]:
@@ -115,11 +171,24 @@ def read_table(path: Path, required_columns: list[str]) -> Iterator[TableRow]:
 
     A missing header column is an input error (nothing can be mapped); a row with the wrong
     number of fields is yielded with ``problem`` set, so it is quarantined rather than lost.
+    Each row keeps its text as it stands in the file (``raw_text``) and its table's header line.
     """
     require_file(path)
     delimiter = TABULAR_FORMATS[path.suffix.lower()]
+    # Checked before the first row is yielded, so a file in another encoding is refused whole
+    # rather than half-loaded (and the error names the line, which the csv module cannot).
+    require_utf8(path)
     with path.open(encoding="utf-8-sig", newline="") as handle:
-        reader = csv.reader(handle, delimiter=delimiter, strict=True)
+        # The physical lines the csv reader took for the row it is reading: the reader pulls
+        # one line at a time, so after each next() these are exactly that row's lines.
+        consumed: list[str] = []
+
+        def lines() -> Iterator[str]:
+            for text in handle:
+                consumed.append(text)
+                yield text
+
+        reader = csv.reader(lines(), delimiter=delimiter, strict=True)
         try:
             header = next(reader)
         except StopIteration:
@@ -133,8 +202,10 @@ def read_table(path: Path, required_columns: list[str]) -> Iterator[TableRow]:
                 f"{', '.join(header)}",
                 line=1,
             )
+        table = TableFile(path.name, _without_line_end("".join(consumed)))
         while True:
             line = reader.line_num + 1
+            consumed.clear()
             try:
                 cells = next(reader)
             except StopIteration:
@@ -148,6 +219,8 @@ def read_table(path: Path, required_columns: list[str]) -> Iterator[TableRow]:
             row = TableRow(zip(header, cells, strict=False))
             row.line = line
             row.problem = None
+            row.raw_text = _without_line_end("".join(consumed))
+            row.table = table
             if len(cells) != len(header):
                 row.problem = (
                     f"line {line} has {len(cells)} fields but the header has {len(header)}"

@@ -10,11 +10,32 @@ from pathlib import Path
 from typing import Any, Literal, Protocol
 
 from rdflib import Graph, URIRef
+from rdflib.namespace import RDF
 
 #: How a record's region was resolved against the current NUTS version (see kg.ingest.nuts_history):
 #: ``"remapped"``: published on an older code and linked to its current successor(s);
 #: ``"unresolved"``: published on a code that no change table leads to a current region.
 RegionRemap = Literal["remapped", "unresolved"]
+
+
+_LINE = re.compile(r"^line (\d+)$")
+
+#: How much a message weighs: a violation quarantines the record, a warning lets it load.
+Severity = Literal["violation", "warning"]
+
+
+@dataclass(frozen=True)
+class RowMessage:
+    """One finding about a record, for a data steward: how much it weighs, the column (or
+    property) it is about, and what is wrong in words (with a hint where one helps)."""
+
+    severity: Severity
+    column: str | None
+    text: str
+
+    def as_json(self) -> dict[str, str | None]:
+        """JSON form: ``{"severity", "column", "text"}``."""
+        return {"severity": self.severity, "column": self.column, "text": self.text}
 
 
 @dataclass
@@ -31,8 +52,38 @@ class Record:
     location: str | None = None
     #: Set when the record could not be mapped at all (e.g. a malformed row): it is quarantined.
     problem: str | None = None
+    #: The column (or property) ``problem`` is about, when one is.
+    problem_column: str | None = None
+    #: Findings that do not stop the record from loading (the mapping's own checks; SHACL
+    #: warnings come from validation).
+    warnings: list[RowMessage] = field(default_factory=list)
+    #: The physical line of a table row (the header is line 1); None for other inputs.
+    line: int | None = None
+    #: The row exactly as it stands in the file (for a table; None for other inputs), so that
+    #: a quarantined row can be exported and re-submitted as it was read.
+    raw_text: str | None = None
+
+    def __post_init__(self) -> None:
+        # Mappings of tables name a row's place as "line N": its line, for the report.
+        if self.line is None and self.location is not None:
+            match = _LINE.match(self.location)
+            if match:
+                self.line = int(match.group(1))
+
     #: Set by mappings that resolve published NUTS codes to the current NUTS version.
     region_remap: RegionRemap | None = None
+
+
+def record_iri(graph: Graph) -> str | None:
+    """The IRI a record is about: the typed resource of its graph that no other triple of the
+    record points to (a priority, not the period or strategy it refers to); the first in IRI
+    order when there are several, None for an empty record."""
+    subjects = {s for s in graph.subjects() if isinstance(s, URIRef)}
+    referenced = {o for o in graph.objects() if isinstance(o, URIRef)}
+    roots = sorted(str(s) for s in subjects - referenced if (s, RDF.type, None) in graph)
+    if not roots:
+        roots = sorted(str(s) for s in subjects - referenced) or sorted(str(s) for s in subjects)
+    return roots[0] if roots else None
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,9 @@ from __future__ import annotations
 import contextlib
 import re
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, RDFS, VOID, XSD
@@ -33,6 +35,8 @@ from kg.sparql.text import RequestForm, read_request, request_form
 from kg.store import Store
 from kg.store.runner import QueryRunner
 from kg.store.worker import QueryAnswer, QueryFailure, QueryRequest, syntax_failure
+
+T = TypeVar("T")
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 FORMATS = Namespace("http://www.w3.org/ns/formats/")
@@ -103,14 +107,26 @@ class SparqlService:
         form = request_form(sparql_update)
         if form not in (RequestForm.UPDATE, RequestForm.UNKNOWN):
             raise InvalidQuery(f"this is a {form} query, not an update; send it to /sparql")
-        with self._update_lock:
+
+        def apply(store: Store) -> None:
             try:
-                self.store.update(sparql_update)
+                store.update(sparql_update)
             except InvalidQuery as exc:
                 prefix, _, message = exc.detail.partition(": ")
                 raise _syntax_error(prefix, syntax_failure(message), sparql_update) from exc
+
+        self.write(apply)
+
+    def write(self, change: Callable[[Store], T]) -> T:
+        """Make a change to the store as the service's one writer: one change at a time (an
+        update, an ingest and the derived graphs it touches), then the query workers and every
+        answer kept by store state see the new state. A change that raises leaves the state
+        as it was (the store's writes are transactions)."""
+        with self._update_lock:
+            result = change(self.store)
             self.runner.refresh()
             self.generation += 1
+            return result
 
 
 def failure_error(failure: QueryFailure, sparql: str) -> KGError:

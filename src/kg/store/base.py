@@ -36,10 +36,13 @@ class NTriples(str):
         >>> print(NTriples.of([triple]))
         <http://x/s> <http://x/p> "a"@en .
         """
-        return cls("\n".join(f"{_nt(s)} {_nt(p)} {_nt(o)} ." for s, p, o in triples))
+        return cls(
+            "\n".join(f"{term_text(s)} {term_text(p)} {term_text(o)} ." for s, p, o in triples)
+        )
 
 
-def _nt(term: Node) -> str:
+def term_text(term: Node) -> str:
+    """One RDF term as N-Triples writes it."""
     if isinstance(term, URIRef):
         return f"<{term}>"
     if isinstance(term, Literal):

@@ -6,31 +6,32 @@ and hand the text to :class:`kg.sparql.SparqlService` in a worker thread.
 
 from __future__ import annotations
 
-import hmac
+import logging
 from collections.abc import Callable
 from typing import Annotated
 from urllib.parse import parse_qs
 
-from fastapi import APIRouter, Header, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
+from kg.api.auth import WriteKeyName
 from kg.api.deps import refuse_unknown_parameters, sparql_service
 from kg.api.problems import problem_responses
 from kg.errors import (
-    Forbidden,
     InvalidInput,
     InvalidQuery,
     PayloadTooLarge,
-    Unauthorized,
     UnsupportedMediaType,
 )
 from kg.jsonld import serialize_graph
+from kg.keys import writes_enabled
 from kg.sparql import ExampleQuery, service_description
 from kg.sparql.formats import DESCRIPTION_TYPES, HTML, negotiate
 from kg.web import templates
 
 router = APIRouter(tags=["sparql"])
+log = logging.getLogger(__name__)
 
 FORM = "application/x-www-form-urlencoded"
 SPARQL_QUERY = "application/sparql-query"
@@ -183,15 +184,15 @@ async def sparql_post(
 
 @router.post(
     "/update",
-    summary="SPARQL 1.1 Update (authenticated; off unless KG_UPDATE_KEY is set)",
+    summary="SPARQL 1.1 Update (with a write key; off while no key exists)",
     status_code=204,
     response_class=Response,
     responses={
         204: {"description": "Applied as one transaction."},
         **problem_responses(
             (400, "Malformed update (with line and column)."),
-            (401, "Missing or wrong bearer token."),
-            (403, "Updates are switched off on this service."),
+            (401, "No `Authorization: Bearer` write key."),
+            (403, "Unknown or revoked key, or no write key exists on this service."),
             (413, "Request body larger than KG_MAX_REQUEST_BYTES."),
             (415, "Body in a type other than form or sparql-update."),
         ),
@@ -212,12 +213,11 @@ async def sparql_post(
         }
     },
 )
-async def sparql_update(
-    request: Request,
-    authorization: Annotated[str | None, Header(description="`Bearer <KG_UPDATE_KEY>`.")] = None,
-) -> Response:
-    """Apply a SPARQL Update (bypasses SHACL validation: for operators, not for data entry)."""
-    _authorise(request, authorization)
+async def sparql_update(request: Request, key_name: WriteKeyName) -> Response:
+    """Apply a SPARQL Update (bypasses SHACL validation: for operators, not for data entry).
+
+    Needs a write key (``kg keys create NAME``, or the bootstrap ``KG_UPDATE_KEY``).
+    """
     media_type = _media_type(request)
     body = await _read_body(request)
     if media_type == SPARQL_UPDATE:
@@ -235,6 +235,8 @@ async def sparql_update(
             f"{media_type or 'no Content-Type'}"
         )
     await run_in_threadpool(sparql_service(request).update, text)
+    # Who changed the store, for the operator's log (updates bypass the ingest's provenance).
+    log.info("SPARQL update applied with key %r (%d characters)", key_name, len(text))
     return Response(status_code=204)
 
 
@@ -273,7 +275,8 @@ def _describe(request: Request) -> Response:
         response.headers["Vary"] = "Accept"
         return response
     endpoint = str(request.url_for("sparql_get"))
-    update = str(request.url_for("sparql_update")) if service.settings.update_key else None
+    # Read at each request: a key created or revoked with `kg keys` switches updates on or off.
+    update = str(request.url_for("sparql_update")) if writes_enabled(service.settings) else None
     graph = service_description(endpoint, service.store.graph_sizes(), update_endpoint=update)
     body = serialize_graph(graph, media_type, str(request.base_url))
     return Response(body, media_type=media_type, headers={"Vary": "Accept"})
@@ -316,18 +319,3 @@ def _decode(body: bytes, what: str) -> str:
         raise InvalidInput(
             f"the {what} is not valid UTF-8 (byte {exc.start}); SPARQL requests must be UTF-8"
         ) from exc
-
-
-def _authorise(request: Request, authorization: str | None) -> None:
-    key = sparql_service(request).settings.update_key
-    if key is None:
-        raise Forbidden(
-            "updates are switched off on this service (the operator has not set KG_UPDATE_KEY)"
-        )
-    scheme, _, token = (authorization or "").partition(" ")
-    if scheme.lower() != "bearer" or not hmac.compare_digest(
-        token.strip().encode(), key.get_secret_value().encode()
-    ):
-        raise Unauthorized(
-            "send 'Authorization: Bearer <key>' with the update key",
-        )

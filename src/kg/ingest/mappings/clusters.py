@@ -23,23 +23,27 @@ from kg.ingest.mappings.curated_rows import (
     add_provenance,
     add_subjects,
     cell,
+    check_region_name,
+    check_row,
     check_unique,
     helix_types,
     homepage_iri,
     integer,
     items,
+    malformed_record,
     map_facts,
     nace_iri,
     new_graph,
     nuts_code,
     problem_record,
+    quote_warning,
     record_id,
     required,
     row_key,
     source_iri,
     technology_iri,
 )
-from kg.ingest.readers import TableRow, read_table
+from kg.ingest.readers import TableRecord, TableRow, read_table
 from kg.ingest.records import MappingContext, Record
 from kg.namespaces import CKG
 
@@ -69,16 +73,18 @@ def map_clusters(context: MappingContext) -> Iterator[Record]:
     """One record per cluster row, then one claim per row of ``cluster_facts.csv``."""
     regions = Regions(context)
     seen: dict[str, int] = {}
+    contents: dict[tuple[str, ...], TableRow] = {}
     known: set[str] = set()
     for row in read_table(context.source_file, CLUSTER_COLUMNS):
         key = row_key(row)
         if row.problem:
-            yield problem_record(row, key, row.problem)
+            yield malformed_record(row, key)
             continue
         try:
+            check_row(row, contents)
             record = _cluster(context, regions, row, seen)
         except RowProblem as exc:
-            yield problem_record(row, key, str(exc))
+            yield problem_record(row, key, str(exc), exc.column)
             continue
         known.add(f"cluster:{record_id(row)}")
         yield record
@@ -96,7 +102,10 @@ def _cluster(
     code = nuts_code(row)
     country = required(row, "country")
     if not code.startswith(country):
-        raise RowProblem(f"nuts_code {code} is not in the country {country!r} of the row")
+        raise RowProblem(
+            f"nuts_code {code} is not in the country {country!r} of the row", column="nuts_code"
+        )
+    check_region_name(row, regions, code)
     source_iri(row)
     graph = new_graph()
     cluster = context.mint("cluster", identifier)
@@ -111,9 +120,9 @@ def _cluster(
         graph.add((cluster, FOAF.homepage, homepage))
     remap = regions.add(graph, cluster, code)
     for nace in items(cell(row, "nace_codes")):
-        graph.add((cluster, CKG.naceSector, nace_iri(nace)))
+        graph.add((cluster, CKG.naceSector, nace_iri(nace, "nace_codes")))
     for technology in items(cell(row, "technologies")):
-        graph.add((cluster, CKG.technology, technology_iri(technology)))
+        graph.add((cluster, CKG.technology, technology_iri(technology, "technologies")))
     add_subjects(graph, cluster, cell(row, "sectors_text"))
     members = integer(row, "members")
     if members is not None:
@@ -121,10 +130,15 @@ def _cluster(
     for helix in helix_types(row, "helix_types"):
         graph.add((cluster, CKG.memberHelixType, helix))
     add_provenance(graph, cluster, row, context)
-    return Record(
+    warning = quote_warning(row, {"name": name, "acronym": acronym})
+    return TableRecord(
         key=row_key(row),
         graph=graph,
         raw=dict(row),
         location=f"line {row.line}",
+        warnings=[warning] if warning else [],
+        line=row.line,
+        raw_text=row.raw_text,
+        table=row.table,
         region_remap=remap,
     )

@@ -41,7 +41,7 @@ from kg.ingest.mappings.curated_rows import (
 )
 from kg.ingest.mappings.indicators import decimal_lexical
 from kg.ingest.nuts_history import NutsHistory, bundled_history
-from kg.ingest.readers import TableRow, read_table
+from kg.ingest.readers import TableFile, TableRecord, TableRow, read_table
 from kg.ingest.records import MappingContext, Record
 from kg.namespaces import CKG, CKGC, NUTS
 
@@ -176,6 +176,9 @@ class Assignment:
     document: URIRef
     line: int
     raw: Mapping[str, str]
+    #: The row as it stands in its file, and that file's header line (for the quarantine).
+    raw_text: str | None = None
+    table: TableFile | None = None
     #: The assignment of the other basis, when its category differs.
     disagreement: Assignment | None = None
 
@@ -277,6 +280,8 @@ def _rule_based(
                 document=context.source_document,
                 line=row.line,
                 raw=dict(row),
+                raw_text=row.raw_text,
+                table=row.table,
             )
         )
     return found
@@ -319,6 +324,8 @@ def _official(
         document=document,
         line=row.line,
         raw=dict(row),
+        raw_text=row.raw_text,
+        table=row.table,
     )
 
 
@@ -339,12 +346,15 @@ def _category(word: str, column: str) -> str:
 def _problem(row: TableRow, file: str, problem: str | None = None) -> Record:
     """A row that cannot be mapped (``problem``, or the reader's own finding): quarantined."""
     code = cell(row, "nuts2_code") or "?"
-    return Record(
+    return TableRecord(
         key=f"{file}: {code} (line {row.line})",
         graph=Graph(),
         raw=dict(row),
         location=f"{file} line {row.line}",
         problem=f"{file} line {row.line}: {problem}" if problem else f"{file} {row.problem}",
+        line=row.line,
+        raw_text=row.raw_text,
+        table=row.table,
     )
 
 
@@ -409,11 +419,14 @@ def _record(context: MappingContext, assignment: Assignment) -> Record:
         graph.add((node, CKG.disagreesWith, other_node))
         note = _disagreement_note(assignment, other)
         graph.add((node, SKOS.editorialNote, Literal(note, lang="en")))
-    return Record(
+    return TableRecord(
         key=f"{assignment.key} ({assignment.file} line {assignment.line})",
         graph=graph,
         raw=dict(assignment.raw),
         location=f"{assignment.file} line {assignment.line}",
+        line=assignment.line,
+        raw_text=assignment.raw_text,
+        table=assignment.table,
     )
 
 

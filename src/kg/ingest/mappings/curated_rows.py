@@ -29,8 +29,16 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, RDF, RDFS, SKOS, XSD
 
 from kg.ingest.nuts_history import NutsHistory, Resolution, bundled_history
-from kg.ingest.readers import TableRow, read_table
-from kg.ingest.records import MappingContext, Record, RegionRemap, slugify
+from kg.ingest.readers import TableRecord, TableRow, read_table
+from kg.ingest.records import MappingContext, Record, RegionRemap, RowMessage, slugify
+from kg.ingest.steward_checks import (
+    RegionNames,
+    content_key,
+    mentions,
+    mojibake_problem,
+    period_problem,
+    url_problem,
+)
 from kg.namespaces import ATI, CKG, CKGC, KET, NACE, NUTS, PREFIXES
 
 #: The columns every facts table has (FORMATS.md, "Facts").
@@ -62,7 +70,12 @@ _DURATION = re.compile(r"^P(?!$)(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)D)?$")
 
 
 class RowProblem(Exception):
-    """A cell of a curated table cannot be read; the message says which and why."""
+    """A cell of a curated table cannot be read; the message says which and why, and
+    ``column`` names the column when the problem is about one."""
+
+    def __init__(self, message: str, column: str | None = None) -> None:
+        super().__init__(message)
+        self.column = column
 
 
 # ── cells ────────────────────────────────────────────────────────────────────────────────────
@@ -77,7 +90,7 @@ def required(row: Mapping[str, str], column: str) -> str:
     """The text of a cell that must not be empty."""
     value = cell(row, column)
     if not value:
-        raise RowProblem(f"{column} is empty; it is required")
+        raise RowProblem(f"{column} is empty; it is required", column=column)
     return value
 
 
@@ -94,7 +107,7 @@ def record_id(row: Mapping[str, str]) -> str:
     """The row's ``id``: lower-case letters, digits and '-', as it appears in the IRI."""
     value = required(row, "id")
     if not _ID.match(value):
-        raise RowProblem(f"id {value!r} must be lower-case letters, digits and '-'")
+        raise RowProblem(f"id {value!r} must be lower-case letters, digits and '-'", column="id")
     return value
 
 
@@ -104,22 +117,32 @@ def nuts_code(row: Mapping[str, str], column: str = "nuts_code") -> str:
     if not _NUTS_CODE.match(value):
         raise RowProblem(
             f"{column} {value!r} is not a NUTS code (two capital letters and up to three "
-            "letters or digits, e.g. ITI3); put place names in notes"
+            "letters or digits, e.g. ITI3); put place names in notes",
+            column=column,
         )
     return value
 
 
-def period_years(row: Mapping[str, str], column: str = "strategy_period") -> tuple[int, int] | None:
-    """A ``YYYY-YYYY`` period cell as (start year, end year), or None when empty."""
+def period_years(
+    row: Mapping[str, str], column: str = "strategy_period", max_years: int | None = None
+) -> tuple[int, int] | None:
+    """A ``YYYY-YYYY`` period cell as (start year, end year), or None when empty.
+
+    The period must be plausible (:func:`kg.ingest.steward_checks.period_problem`): it starts
+    before it ends, within the years tables may speak of, and lasts at most ``max_years``.
+    """
     value = cell(row, column)
     if not value:
         return None
     match = _PERIOD.match(value)
     if not match:
-        raise RowProblem(f"{column} {value!r} is not a period YYYY-YYYY (e.g. 2021-2027)")
+        raise RowProblem(
+            f"{column} {value!r} is not a period YYYY-YYYY (e.g. 2021-2027)", column=column
+        )
     start, end = int(match.group(1)), int(match.group(2))
-    if end < start:
-        raise RowProblem(f"{column} {value!r} ends before it starts")
+    problem = period_problem(start, end, max_years)
+    if problem:
+        raise RowProblem(f"{column} {value!r} {problem}", column=column)
     return start, end
 
 
@@ -127,7 +150,9 @@ def language_tag(row: Mapping[str, str], column: str) -> str:
     """A BCP 47 language tag such as ``it`` or ``sv``."""
     value = required(row, column)
     if not _LANGUAGE.match(value):
-        raise RowProblem(f"{column} {value!r} is not a language tag (e.g. it, en, sv)")
+        raise RowProblem(
+            f"{column} {value!r} is not a language tag (e.g. it, en, sv)", column=column
+        )
     return value
 
 
@@ -135,17 +160,25 @@ def boolean(row: Mapping[str, str], column: str) -> bool:
     """``true`` or ``false``."""
     value = required(row, column).lower()
     if value not in ("true", "false"):
-        raise RowProblem(f"{column} must be true or false, not {value!r}")
+        raise RowProblem(f"{column} must be true or false, not {value!r}", column=column)
     return value == "true"
 
 
 def source_iri(row: Mapping[str, str], column: str = "source_url") -> URIRef:
-    """The page a row was read from, as an IRI."""
+    """The page a row was read from, as an IRI: an absolute http(s) URL with a host."""
     value = required(row, column)
-    if not value.startswith(("http://", "https://")) or _NOT_IN_IRI.search(value):
+    problem = url_problem(value)
+    if problem:
+        raise RowProblem(
+            f"{column} {value[:80]!r} is not an http(s) URL: it {problem}; write the page's "
+            "full address (e.g. https://www.example.org/page)",
+            column=column,
+        )
+    if _NOT_IN_IRI.search(value):
         raise RowProblem(
             f"{column} {value[:80]!r} is not an http(s) URL usable as an IRI (no spaces, quotes "
-            "or angle brackets)"
+            "or angle brackets)",
+            column=column,
         )
     return URIRef(value)
 
@@ -157,7 +190,7 @@ def homepage_iri(row: Mapping[str, str], column: str = "website") -> URIRef | No
     return source_iri(row, column)
 
 
-def nace_iri(code: str) -> URIRef:
+def nace_iri(code: str, column: str | None = None) -> URIRef:
     """The NACE Rev. 2 IRI of a code written with or without dots.
 
     >>> nace_iri("26.11")
@@ -169,12 +202,13 @@ def nace_iri(code: str) -> URIRef:
     if not match:
         raise RowProblem(
             f"{code!r} is not a NACE Rev. 2 code (a section letter A-U, or a division, group or "
-            "class such as 26, 26.1, 26.11 or 2611)"
+            "class such as 26, 26.1, 26.11 or 2611)",
+            column=column,
         )
     return NACE[code.strip().replace(".", "")]
 
 
-def domain_iri(code_path: str) -> URIRef:
+def domain_iri(code_path: str, column: str | None = None) -> URIRef:
     """The EuroSciVoc stand-in IRI of a CORDIS code path.
 
     >>> domain_iri("/23/43/251")
@@ -183,12 +217,13 @@ def domain_iri(code_path: str) -> URIRef:
     if not _CORDIS_PATH.match(code_path.strip()):
         raise RowProblem(
             f"{code_path!r} is not a EuroSciVoc CORDIS code path (numbers separated by '/', "
-            "e.g. /23/43/251)"
+            "e.g. /23/43/251)",
+            column=column,
         )
     return URIRef(ESVC_BASE + code_path.strip().removeprefix("/").replace("/", "-"))
 
 
-def technology_iri(name: str) -> URIRef:
+def technology_iri(name: str, column: str | None = None) -> URIRef:
     """A KET or ATI concept written ``ket:{local name}`` or ``ati:{local name}``.
 
     >>> technology_iri("ati:robotics")
@@ -198,7 +233,8 @@ def technology_iri(name: str) -> URIRef:
     if not match:
         raise RowProblem(
             f"{name!r} is not a technology: write ket:{{name}} or ati:{{name}} with a local name "
-            "of ontology/kets.ttl (e.g. ket:photonics, ati:robotics)"
+            "of ontology/kets.ttl (e.g. ket:photonics, ati:robotics)",
+            column=column,
         )
     namespace = KET if match.group(1) == "ket" else ATI
     return namespace[match.group(2)]
@@ -210,7 +246,9 @@ def integer(row: Mapping[str, str], column: str, minimum: int = 0) -> int | None
     if not value:
         return None
     if not value.isdigit() or int(value) < minimum:
-        raise RowProblem(f"{column} {value!r} is not a whole number of at least {minimum}")
+        raise RowProblem(
+            f"{column} {value!r} is not a whole number of at least {minimum}", column=column
+        )
     return int(value)
 
 
@@ -219,7 +257,10 @@ def helix_types(row: Mapping[str, str], column: str) -> list[URIRef]:
     found = []
     for value in items(cell(row, column)):
         if value not in HELIX_TYPES:
-            raise RowProblem(f"{column}: {value!r} is not one of {', '.join(sorted(HELIX_TYPES))}")
+            raise RowProblem(
+                f"{column}: {value!r} is not one of {', '.join(sorted(HELIX_TYPES))}",
+                column=column,
+            )
         found.append(CKGC[value])
     return found
 
@@ -231,7 +272,8 @@ def reference(value: str, column: str, kinds: Iterable[str]) -> tuple[str, str]:
     if not match or match.group(1) not in allowed:
         raise RowProblem(
             f"{column} {value!r} must be {' or '.join(k + ':<key>' for k in allowed)} "
-            "(lower-case key, as in the IRI)"
+            "(lower-case key, as in the IRI)",
+            column=column,
         )
     return match.group(1), match.group(2)
 
@@ -276,6 +318,11 @@ class Regions:
     def history(self) -> NutsHistory:
         return bundled_history(self.context)
 
+    @cached_property
+    def names(self) -> RegionNames:
+        """The names of every code of every version, indexed once per mapping run."""
+        return RegionNames.from_history(self.history)
+
     def resolve(self, code: str) -> Resolution:
         return self.history.resolve(code)
 
@@ -316,14 +363,84 @@ def year_period(graph: Graph, context: MappingContext, years: tuple[int, int]) -
     return period_node(graph, context, date(years[0], 1, 1), date(years[1], 12, 31))
 
 
-def problem_record(row: TableRow, key: str, problem: str) -> Record:
-    """A row that cannot be mapped: quarantined with ``problem`` as the reason."""
-    return Record(
+def problem_record(row: TableRow, key: str, problem: str, column: str | None = None) -> Record:
+    """A row that cannot be mapped: quarantined with ``problem`` (about ``column``) as the
+    reason, which starts with the row's line."""
+    named = problem.startswith(f"line {row.line} ")  # the reader's own messages name it
+    return TableRecord(
         key=key,
         graph=Graph(),
         raw=dict(row),
         location=f"line {row.line}",
-        problem=f"line {row.line}: {problem}",
+        problem=problem if named else f"line {row.line}: {problem}",
+        problem_column=column,
+        line=row.line,
+        raw_text=row.raw_text,
+        table=row.table,
+    )
+
+
+# ── row checks (FORMATS.md, "Checks") ───────────────────────────────────────────────────────
+
+
+def check_row(row: TableRow, contents: dict[tuple[str, ...], TableRow]) -> None:
+    """The checks of a whole row, before its cells are read: no mis-decoded text in any cell,
+    and not a repeat of an earlier row of the file (``contents``, filled here)."""
+    found = mojibake_problem(row)
+    if found:
+        column, message = found
+        raise RowProblem(message, column=column)
+    content = content_key(row)
+    earlier = contents.setdefault(content, row)
+    if earlier is not row:
+        other_id = cell(earlier, "id")
+        named = f"line {earlier.line}" + (f" (id {other_id!r})" if other_id else "")
+        raise RowProblem(
+            f"the row repeats {named}: every cell but id, notes and converted_from is the same; "
+            "delete one of the two rows",
+            column=None,  # the whole row, not one column
+        )
+
+
+def check_region_name(
+    row: Mapping[str, str], regions: Regions, code: str, column: str = "region_name"
+) -> None:
+    """The optional ``region_name`` must be a name of the row's NUTS code (any version,
+    language or script), not of another region."""
+    name = cell(row, column)
+    if not name:
+        return
+    problem = regions.names.problem(code, name, column)
+    if problem:
+        raise RowProblem(problem, column=column)
+
+
+def quote_warning(row: Mapping[str, str], names: Mapping[str, str]) -> RowMessage | None:
+    """A warning when ``source_quote`` contains none of ``names`` (what each is → its text,
+    e.g. ``{"label": …, "English version": …}``): the quote may not support the row. None
+    when there is no quote."""
+    quote = cell(row, "source_quote")
+    given = {what: text for what, text in names.items() if text}
+    if not quote or not given or any(mentions(quote, text) for text in given.values()):
+        return None
+    wording = " nor ".join(
+        f"{'the' if index == 0 else 'its'} {what} {text!r}"
+        for index, (what, text) in enumerate(given.items())
+    )
+    return RowMessage(
+        "warning",
+        "source_quote",
+        f"source_quote does not contain {wording} (case, accents and punctuation ignored); "
+        "check that the quote supports this row",
+    )
+
+
+def malformed_record(row: TableRow, key: str) -> Record:
+    """A row the reader could not split into the header's fields, quarantined with a hint."""
+    return problem_record(
+        row,
+        key,
+        f"{row.problem} (a cell holding a comma, quote or line break must be in double quotes)",
     )
 
 
@@ -336,7 +453,7 @@ def row_key(row: TableRow) -> str:
 def check_unique(row: TableRow, value: str, seen: dict[str, int], what: str = "id") -> None:
     """Refuse a second row with the same id (it would merge two records into one IRI)."""
     if value in seen:
-        raise RowProblem(f"{what} {value!r} is already used on line {seen[value]}")
+        raise RowProblem(f"{what} {value!r} is already used on line {seen[value]}", column=what)
     seen[value] = row.line
 
 
@@ -371,7 +488,9 @@ def parse_duration(text: str) -> tuple[int, int, int]:
     """
     match = _DURATION.match(text)
     if not match:
-        raise RowProblem(f"{text!r} is not an ISO 8601 duration such as P30M or P2Y6M")
+        raise RowProblem(
+            f"{text!r} is not an ISO 8601 duration such as P30M or P2Y6M", column="value"
+        )
     years, months, days = (int(part or 0) for part in match.groups())
     return years, months, days
 
@@ -379,7 +498,7 @@ def parse_duration(text: str) -> tuple[int, int, int]:
 def _partial_date(text: str, *, end: bool) -> date:
     match = _PARTIAL_DATE.match(text)
     if not match:
-        raise RowProblem(f"{text!r} is not a date YYYY, YYYY-MM or YYYY-MM-DD")
+        raise RowProblem(f"{text!r} is not a date YYYY, YYYY-MM or YYYY-MM-DD", column="value")
     year = int(match.group(1))
     month = int(match.group(2) or (12 if end else 1))
     try:
@@ -387,7 +506,7 @@ def _partial_date(text: str, *, end: bool) -> date:
         day = int(match.group(3) or (last if end else 1))
         return date(year, month, day)
     except ValueError as exc:
-        raise RowProblem(f"{text!r} is not a valid date: {exc}") from exc
+        raise RowProblem(f"{text!r} is not a valid date: {exc}", column="value") from exc
 
 
 def _add_duration(start: date, years: int, months: int, days: int) -> date:
@@ -413,15 +532,21 @@ def parse_interval(text: str) -> tuple[date, date, bool]:
     if not separator or not start_text or not end_text:
         raise RowProblem(
             f"period {text!r} must be an ISO 8601 interval start/end or start/duration "
-            "(e.g. 2012-04/2014-12, 2017-01-01/2021-12-31, 2012-05/P30M)"
+            "(e.g. 2012-04/2014-12, 2017-01-01/2021-12-31, 2012-05/P30M)",
+            column="value",
         )
     start = _partial_date(start_text, end=False)
-    if end_text.startswith("P"):
-        return start, _add_duration(start, *parse_duration(end_text)), True
-    end = _partial_date(end_text, end=True)
-    if end < start:
-        raise RowProblem(f"period {text!r} ends before it starts")
-    return start, end, False
+    computed = end_text.startswith("P")
+    if computed:
+        end = _add_duration(start, *parse_duration(end_text))
+    else:
+        end = _partial_date(end_text, end=True)
+        if end < start:
+            raise RowProblem(f"period {text!r} ends before it starts", column="value")
+    problem = period_problem(start.year, end.year)
+    if problem:
+        raise RowProblem(f"period {text!r} {problem}", column="value")
+    return start, end, computed
 
 
 @dataclass(frozen=True)
@@ -442,30 +567,46 @@ def map_facts(
     """
     document = context.use(table.path)
     seen: dict[str, int] = {}
+    contents: dict[tuple[str, ...], TableRow] = {}
     for row in read_table(table.path, FACT_COLUMNS):
         key = f"{table.path.name}: {row_key(row)}"
+        location = f"{table.path.name} line {row.line}"
         if row.problem:
-            yield Record(
+            yield TableRecord(
                 key=key,
                 graph=Graph(),
                 raw=dict(row),
-                location=f"{table.path.name} line {row.line}",
+                location=location,
                 problem=f"{table.path.name} {row.problem}",
+                line=row.line,
+                raw_text=row.raw_text,
+                table=row.table,
             )
             continue
         try:
+            check_row(row, contents)
             graph = _claim_graph(context, row, table, document, seen, known_subjects)
         except RowProblem as exc:
-            yield Record(
+            yield TableRecord(
                 key=key,
                 graph=Graph(),
                 raw=dict(row),
-                location=f"{table.path.name} line {row.line}",
+                location=location,
                 problem=f"{table.path.name} line {row.line}: {exc}",
+                problem_column=exc.column,
+                line=row.line,
+                raw_text=row.raw_text,
+                table=row.table,
             )
             continue
-        yield Record(
-            key=key, graph=graph, raw=dict(row), location=f"{table.path.name} line {row.line}"
+        yield TableRecord(
+            key=key,
+            graph=graph,
+            raw=dict(row),
+            location=location,
+            line=row.line,
+            raw_text=row.raw_text,
+            table=row.table,
         )
 
 
@@ -482,11 +623,16 @@ def _claim_graph(
     subject_text = required(row, "subject")
     kind, key = reference(subject_text, "subject", table.kinds)
     if known_subjects is not None and subject_text not in known_subjects:
-        raise RowProblem(f"subject {subject_text!r} is not a record of this source")
+        raise RowProblem(
+            f"subject {subject_text!r} is not a record of this source", column="subject"
+        )
     name = required(row, "property")
     spec = FACT_PROPERTIES.get(name)
     if spec is None:
-        raise RowProblem(f"property {name!r} is not one of {', '.join(sorted(FACT_PROPERTIES))}")
+        raise RowProblem(
+            f"property {name!r} is not one of {', '.join(sorted(FACT_PROPERTIES))}",
+            column="property",
+        )
     value = required(row, "value")
     graph = new_graph()
     claim = context.mint("claim", identifier)
@@ -496,7 +642,9 @@ def _claim_graph(
     if spec.value_kind in ("count", "quantity"):
         minimum = 1 if spec.value_kind == "count" else 0
         if not value.isdigit() or int(value) < minimum:
-            raise RowProblem(f"value {value!r} of {name} is not a whole number ≥ {minimum}")
+            raise RowProblem(
+                f"value {value!r} of {name} is not a whole number ≥ {minimum}", column="value"
+            )
         graph.add((claim, RDF.object, Literal(int(value))))
     elif spec.value_kind == "duration":
         parse_duration(value)

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF, SKOS
 
-from kg.ingest.readers import read_table
+from kg.ingest.readers import TableRecord, read_table
 from kg.ingest.records import MappingContext, Record
 from kg.namespaces import SCHEME
 
@@ -42,7 +42,16 @@ def map_euroscivoc(context: MappingContext) -> Iterator[Record]:
         code_path = row.get("code_path", "").strip()
         problem = row.problem or (None if code_path else f"line {row.line} has no code path")
         if problem:
-            yield Record(key=key, graph=Graph(), raw=dict(row), location=key, problem=problem)
+            yield TableRecord(
+                key=key,
+                graph=Graph(),
+                raw=dict(row),
+                location=key,
+                problem=problem,
+                line=row.line,
+                raw_text=row.raw_text,
+                table=row.table,
+            )
             continue
         concept = stand_in_iri(code_path)
         graph = Graph()
@@ -61,4 +70,12 @@ def map_euroscivoc(context: MappingContext) -> Iterator[Record]:
         if row["depth"].strip() == "1":
             graph.add((concept, SKOS.topConceptOf, EUROSCIVOC_SCHEME))
         graph.add((concept, DCTERMS.source, context.source_document))
-        yield Record(key=f"{code_path} ({key})", graph=graph, raw=dict(row), location=key)
+        yield TableRecord(
+            key=f"{code_path} ({key})",
+            graph=graph,
+            raw=dict(row),
+            location=key,
+            line=row.line,
+            raw_text=row.raw_text,
+            table=row.table,
+        )

@@ -34,7 +34,7 @@ from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 
 from kg.errors import InvalidInput
 from kg.ingest.nuts_history import Resolution, bundled_history
-from kg.ingest.readers import TABULAR_FORMATS, TableRow, read_table, require_file
+from kg.ingest.readers import TABULAR_FORMATS, TableRecord, TableRow, read_table, require_file
 from kg.ingest.records import MappingContext, Record
 from kg.namespaces import CKG, NACE, NUTS, QB, SDMX_ATTRIBUTE, SDMX_DIMENSION, SDMX_MEASURE
 
@@ -378,7 +378,7 @@ def map_i40_readiness(context: MappingContext) -> Iterator[Record]:
         raw = {column: row[column] for column in relevant if column in row}
         problem = row.problem or _row_problem(row, I40_REGION, I40_YEAR)
         if problem:
-            yield cube.problem(row.line, raw, problem)
+            yield cube.problem(row.line, raw, problem, row)
             continue
         for spec in I40_INDICATORS:
             record = cube.observation(
@@ -389,6 +389,7 @@ def map_i40_readiness(context: MappingContext) -> Iterator[Record]:
                 declared_version=I40_NUTS_VERSION,
                 line=row.line,
                 raw={name: row[name] for name in (I40_REGION, I40_YEAR, spec.column)},
+                row=row,
             )
             if record is not None:
                 yield record
@@ -410,7 +411,7 @@ def map_eurostat_rd(context: MappingContext) -> Iterator[Record]:
             or _year_problem(row, "nuts_year_spec")
         )
         if problem:
-            yield cube.problem(row.line, raw, problem)
+            yield cube.problem(row.line, raw, problem, row)
             continue
         record = cube.observation(
             indicator,
@@ -420,6 +421,7 @@ def map_eurostat_rd(context: MappingContext) -> Iterator[Record]:
             declared_version=int(row["nuts_year_spec"]),
             line=row.line,
             raw=raw,
+            row=row,
         )
         if record is not None:
             yield record
@@ -457,7 +459,7 @@ def map_arxiv_counts(context: MappingContext) -> Iterator[Record]:
             )
         )
         if problem:
-            yield cube.problem(row.line, raw, problem)
+            yield cube.problem(row.line, raw, problem, row)
             continue
         record = cube.observation(
             indicator,
@@ -467,6 +469,7 @@ def map_arxiv_counts(context: MappingContext) -> Iterator[Record]:
             declared_version=int(row["region_year_spec"]),
             line=row.line,
             raw=raw,
+            row=row,
         )
         if record is not None:
             yield record
@@ -484,7 +487,7 @@ def map_regional_panel(context: MappingContext) -> Iterator[Record]:
         raw = {name: row[name] for name in relevant if name in row}
         problem = row.problem or _row_problem(row, "geo", "year")
         if problem:
-            yield cube.problem(row.line, raw, problem)
+            yield cube.problem(row.line, raw, problem, row)
             continue
         level, year = row["nuts_level"].strip(), int(row["year"])
         if level not in ("0", "2"):
@@ -506,6 +509,7 @@ def map_regional_panel(context: MappingContext) -> Iterator[Record]:
                 declared_version=PANEL_NUTS_VERSION,
                 line=row.line,
                 raw={name: row[name] for name in (*PANEL_KEY, spec.column)},
+                row=row,
                 flag=(row[flag_column].strip() or None) if flag_column else None,
             )
             if record is not None:
@@ -614,9 +618,22 @@ class _Cube:
             if kind == QB.dimension:
                 graph.add((component, QB.order, Literal(order)))
 
-    def problem(self, line: int, raw: Mapping[str, str], problem: str) -> Record:
+    def problem(
+        self, line: int, raw: Mapping[str, str], problem: str, row: TableRow | None = None
+    ) -> Record:
+        """A row that gives no observation because it is broken; ``row`` (when read by
+        :func:`read_table`) keeps its text for the quarantine."""
         key = f"line {line}"
-        return Record(key=key, graph=Graph(), raw=dict(raw), location=key, problem=problem)
+        return TableRecord(
+            key=key,
+            graph=Graph(),
+            raw=dict(raw),
+            location=key,
+            problem=problem,
+            line=line,
+            raw_text=row.raw_text if row else None,
+            table=row.table if row else None,
+        )
 
     def observation(
         self,
@@ -630,11 +647,13 @@ class _Cube:
         raw: Mapping[str, str],
         activity: str | None = None,
         flag: str | None = None,
+        row: TableRow | None = None,
     ) -> Record | None:
         """The observation of one cell, or None (counted) if the cell holds no number.
 
         ``activity`` is a NACE Rev. 2 code (``C26``) for data by sector; ``flag`` the
-        publisher's flag of the value (Eurostat's ``b``, ``p``, ``u``…), kept as published."""
+        publisher's flag of the value (Eurostat's ``b``, ``p``, ``u``…), kept as published;
+        ``row`` the row read by :func:`read_table`, whose text the quarantine keeps."""
         value = decimal_lexical(text)
         if value is None:
             self.tally["empty cells" if not text.strip() else "non-numeric cells"] += 1
@@ -664,11 +683,14 @@ class _Cube:
             graph.add((node, CKG.observationFlag, Literal(flag)))
         graph.add((node, DCTERMS.source, self.context.source_document))
         location = f"line {line}, column {spec.column}"
-        return Record(
+        return TableRecord(
             key=f"{spec.slug}{sector} {code} {year} ({location})",
             graph=graph,
             raw=dict(raw),
             location=location,
+            line=line,
+            raw_text=row.raw_text if row else None,
+            table=row.table if row else None,
             region_remap=resolution.remap,
         )
 

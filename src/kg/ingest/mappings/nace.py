@@ -13,7 +13,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, SKOS
 
 from kg.errors import InvalidInput
-from kg.ingest.readers import Correction, read_corrections, read_table
+from kg.ingest.readers import Correction, TableRecord, read_corrections, read_table
 from kg.ingest.records import MappingContext, Record
 from kg.namespaces import NACE
 
@@ -60,7 +60,16 @@ def map_nace(context: MappingContext) -> Iterator[Record]:
         code = row.get("code", "").strip()
         problem = row.problem or (None if code else f"line {row.line} has no NACE code")
         if problem:
-            yield Record(key=key, graph=Graph(), raw=dict(row), location=key, problem=problem)
+            yield TableRecord(
+                key=key,
+                graph=Graph(),
+                raw=dict(row),
+                location=key,
+                problem=problem,
+                line=row.line,
+                raw_text=row.raw_text,
+                table=row.table,
+            )
             continue
         concept = nace_iri(code)
         graph = Graph()
@@ -86,7 +95,15 @@ def map_nace(context: MappingContext) -> Iterator[Record]:
         if row["ramon_uri"].strip():
             graph.add((concept, SKOS.exactMatch, URIRef(row["ramon_uri"].strip())))
         graph.add((concept, DCTERMS.source, context.source_document))
-        yield Record(key=f"{code} ({key})", graph=graph, raw=dict(row), location=key)
+        yield TableRecord(
+            key=f"{code} ({key})",
+            graph=graph,
+            raw=dict(row),
+            location=key,
+            line=row.line,
+            raw_text=row.raw_text,
+            table=row.table,
+        )
     stale = sorted(set(corrections) - applied)
     if stale:
         raise InvalidInput(

@@ -21,7 +21,7 @@ from kg.ingest.nuts_history import (
     NutsHistory,
     load_history,
 )
-from kg.ingest.readers import Correction, read_corrections, read_table
+from kg.ingest.readers import Correction, TableRecord, read_corrections, read_table
 from kg.ingest.records import MappingContext, Record
 from kg.namespaces import CKG, CKGC, NUTS, NUTS_SCHEME
 
@@ -46,7 +46,16 @@ def map_nuts(context: MappingContext) -> Iterator[Record]:
     for row in read_table(context.source_file, COLUMNS):
         key = f"line {row.line}"
         if row.problem:
-            yield Record(key=key, graph=Graph(), raw=dict(row), location=key, problem=row.problem)
+            yield TableRecord(
+                key=key,
+                graph=Graph(),
+                raw=dict(row),
+                location=key,
+                problem=row.problem,
+                line=row.line,
+                raw_text=row.raw_text,
+                table=row.table,
+            )
             continue
         code = row["nuts_code"].strip()
         region = NUTS[code]
@@ -82,7 +91,15 @@ def map_nuts(context: MappingContext) -> Iterator[Record]:
         if row["country_code"].strip():
             graph.add((region, CKG.country, NUTS[row["country_code"].strip()]))
         graph.add((region, DCTERMS.source, context.source_document))
-        yield Record(key=f"{code} ({key})", graph=graph, raw=dict(row), location=key)
+        yield TableRecord(
+            key=f"{code} ({key})",
+            graph=graph,
+            raw=dict(row),
+            location=key,
+            line=row.line,
+            raw_text=row.raw_text,
+            table=row.table,
+        )
 
 
 #: Language tags of the Latin transliterations Eurostat gives for Greek and Cyrillic labels.

@@ -29,18 +29,22 @@ from kg.ingest.mappings.curated_rows import (
     RowProblem,
     add_provenance,
     cell,
+    check_region_name,
+    check_row,
     check_unique,
+    malformed_record,
     map_facts,
     new_graph,
     nuts_code,
     problem_record,
+    quote_warning,
     record_id,
     reference,
     required,
     row_key,
     source_iri,
 )
-from kg.ingest.readers import TableRow, read_table
+from kg.ingest.readers import TableRecord, TableRow, read_table
 from kg.ingest.records import MappingContext, Record
 from kg.namespaces import CKG, CKGC
 
@@ -86,16 +90,18 @@ def map_project_partners(context: MappingContext) -> Iterator[Record]:
     claim per row of ``project_facts.csv``."""
     regions = Regions(context)
     seen: dict[str, int] = {}
+    contents: dict[tuple[str, ...], TableRow] = {}
     introduced: dict[str, _Organisation] = {}
     for row in read_table(context.source_file, PARTNER_COLUMNS):
         key = row_key(row)
         if row.problem:
-            yield problem_record(row, key, row.problem)
+            yield malformed_record(row, key)
             continue
         try:
+            check_row(row, contents)
             record, organisation_key = _partner_role(context, regions, row, seen)
         except RowProblem as exc:
-            yield problem_record(row, key, str(exc))
+            yield problem_record(row, key, str(exc), exc.column)
             continue
         if organisation_key is not None:
             organisation = introduced.setdefault(organisation_key, _Organisation(organisation_key))
@@ -118,19 +124,23 @@ def _partner_role(
     defined_in = required(row, "organisation_defined_in")
     if defined_in not in DEFINED_IN:
         raise RowProblem(
-            f"organisation_defined_in {defined_in!r} is not one of {', '.join(DEFINED_IN)}"
+            f"organisation_defined_in {defined_in!r} is not one of {', '.join(DEFINED_IN)}",
+            column="organisation_defined_in",
         )
     kind, organisation_key = reference(
         required(row, "organisation"), "organisation", {DEFINED_IN[defined_in]}
     )
     role = required(row, "role")
     if role not in ROLES:
-        raise RowProblem(f"role {role!r} is not one of {', '.join(sorted(ROLES))}")
+        raise RowProblem(f"role {role!r} is not one of {', '.join(sorted(ROLES))}", column="role")
     code = nuts_code(row)
     country = required(row, "country")
     if not code.startswith(country):
-        raise RowProblem(f"nuts_code {code} is not in the country {country!r} of the row")
-    required(row, "partner_name")
+        raise RowProblem(
+            f"nuts_code {code} is not in the country {country!r} of the row", column="nuts_code"
+        )
+    check_region_name(row, regions, code)
+    partner_name = required(row, "partner_name")
     source_iri(row)
     graph = new_graph()
     node = context.mint("partner-role", identifier)
@@ -143,11 +153,16 @@ def _partner_role(
     if note:
         graph.add((node, RDFS.comment, Literal(note, lang="en")))
     add_provenance(graph, node, row, context)
-    record = Record(
+    warning = quote_warning(row, {"partner_name": partner_name, "acronym": cell(row, "acronym")})
+    record = TableRecord(
         key=row_key(row),
         graph=graph,
         raw=dict(row),
         location=f"line {row.line}",
+        warnings=[warning] if warning else [],
+        line=row.line,
+        raw_text=row.raw_text,
+        table=row.table,
         region_remap=remap,
     )
     return record, organisation_key if defined_in == "project_partners" else None
@@ -167,7 +182,8 @@ def _organisation_record(
         if description["helix_type"] and description["helix_type"] not in HELIX_TYPES:
             raise RowProblem(
                 f"helix_type {description['helix_type']!r} is not one of "
-                f"{', '.join(sorted(HELIX_TYPES))}"
+                f"{', '.join(sorted(HELIX_TYPES))}",
+                column="helix_type",
             )
     except RowProblem as exc:
         return Record(
@@ -176,6 +192,7 @@ def _organisation_record(
             raw={"organisation": organisation.key, "lines": [row.line for row in rows]},
             location=f"lines {lines}",
             problem=f"lines {lines}: {exc}",
+            problem_column=exc.column,
         )
     graph = new_graph()
     node = context.mint("organisation", organisation.key)
@@ -209,6 +226,7 @@ def _agreed(rows: list[TableRow], column: str) -> str:
     values = {cell(row, column) for row in rows}
     if len(values) > 1:
         raise RowProblem(
-            f"the rows naming this organisation disagree on {column}: {sorted(values)}"
+            f"the rows naming this organisation disagree on {column}: {sorted(values)}",
+            column=column,
         )
     return values.pop()

@@ -25,15 +25,19 @@ from kg.ingest.mappings.curated_rows import (
     add_subjects,
     boolean,
     cell,
+    check_region_name,
+    check_row,
     check_unique,
     domain_iri,
     items,
     language_tag,
+    malformed_record,
     nace_iri,
     new_graph,
     nuts_code,
     period_years,
     problem_record,
+    quote_warning,
     record_id,
     required,
     row_key,
@@ -41,8 +45,9 @@ from kg.ingest.mappings.curated_rows import (
     technology_iri,
     year_period,
 )
-from kg.ingest.readers import TableRow, read_table
+from kg.ingest.readers import TableRecord, TableRow, read_table
 from kg.ingest.records import MappingContext, Record, RegionRemap
+from kg.ingest.steward_checks import STRATEGY_MAX_YEARS
 from kg.namespaces import CKG
 
 #: The columns of ``s3_priorities.csv`` (FORMATS.md, "S3 priorities"); all must be present.
@@ -118,15 +123,17 @@ def map_s3_priorities(context: MappingContext) -> Iterator[Record]:
     regions = Regions(context)
     strategies: dict[str, _Strategy] = {}
     seen: dict[str, int] = {}
+    contents: dict[tuple[str, ...], TableRow] = {}
     for row in read_table(context.source_file, PRIORITY_COLUMNS):
         key = row_key(row)
         if row.problem:
-            yield problem_record(row, key, row.problem)
+            yield malformed_record(row, key)
             continue
         try:
+            check_row(row, contents)
             record, code, years = _priority(context, regions, row, seen)
         except RowProblem as exc:
-            yield problem_record(row, key, str(exc))
+            yield problem_record(row, key, str(exc), exc.column)
             continue
         strategy = strategies.setdefault(
             strategy_key(code, years), _Strategy(code=code, years=years)
@@ -145,7 +152,8 @@ def _priority(
     identifier = record_id(row)
     check_unique(row, identifier, seen)
     code = nuts_code(row)
-    years = period_years(row)
+    check_region_name(row, regions, code)
+    years = period_years(row, max_years=STRATEGY_MAX_YEARS)
     label = required(row, "label")
     language = language_tag(row, "label_language")
     label_en = cell(row, "label_en")
@@ -160,10 +168,14 @@ def _priority(
         if label_en and label_en != label:
             raise RowProblem(
                 "label_en must be empty when the label is English (label_language en): "
-                "put another English wording in notes"
+                "put another English wording in notes",
+                column="label_en",
             )
     elif not label_en:
-        raise RowProblem(f"label_en is empty; it is required when label_language is {language}")
+        raise RowProblem(
+            f"label_en is empty; it is required when label_language is {language}",
+            column="label_en",
+        )
     else:
         graph.add((priority, SKOS.prefLabel, Literal(label_en, lang="en")))
         if boolean(row, "label_en_translated"):
@@ -180,19 +192,25 @@ def _priority(
     graph.add((priority, SKOS.inScheme, strategy))
     remap = regions.add(graph, priority, code)
     for nace in items(cell(row, "nace_codes")):
-        graph.add((priority, CKG.economicDomain, nace_iri(nace)))
+        graph.add((priority, CKG.economicDomain, nace_iri(nace, "nace_codes")))
     for path in items(cell(row, "scientific_domains")):
-        graph.add((priority, CKG.scientificDomain, domain_iri(path)))
+        graph.add((priority, CKG.scientificDomain, domain_iri(path, "scientific_domains")))
     for technology in items(cell(row, "technologies")):
-        graph.add((priority, CKG.technology, technology_iri(technology)))
+        graph.add((priority, CKG.technology, technology_iri(technology, "technologies")))
     add_subjects(graph, priority, cell(row, "technologies_text"))
     add_subjects(graph, priority, cell(row, "sectors_text"))
     add_provenance(graph, priority, row, context)
-    record = Record(
+    english = label_en if label_en and label_en != label else ""
+    warning = quote_warning(row, {"label": label, "English version": english})
+    record = TableRecord(
         key=row_key(row),
         graph=graph,
         raw=dict(row),
         location=f"line {row.line}",
+        warnings=[warning] if warning else [],
+        line=row.line,
+        raw_text=row.raw_text,
+        table=row.table,
         region_remap=remap,
     )
     return record, code, years

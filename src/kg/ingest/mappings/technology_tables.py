@@ -20,7 +20,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 
 from kg.ingest.mappings.indicators import nace_iri
-from kg.ingest.readers import TableRow, read_table, require_file
+from kg.ingest.readers import TableRecord, TableRow, read_table, require_file
 from kg.ingest.records import MappingContext, Record
 from kg.namespaces import ATI, CKG, KET
 
@@ -67,7 +67,7 @@ def _sector_record(context: MappingContext, row: TableRow) -> Record:
     except ValueError as exc:
         problem = str(exc)
     if problem is not None or technology is None or weight is None or activity is None:
-        return Record(key=key, graph=Graph(), raw=raw, location=key, problem=f"{key}: {problem}")
+        return _row_record(row, key, Graph(), raw, problem=f"{key}: {problem}")
     node = context.mint("technology-mapping", f"sector {code} {_curie(technology)}")
     graph = Graph()
     graph.add((node, RDF.type, CKG.SectorTechnologyMapping))
@@ -79,7 +79,7 @@ def _sector_record(context: MappingContext, row: TableRow) -> Record:
     if role == "producer":
         graph.add((activity, SKOS.relatedMatch, technology))
     _common(graph, node, context, row, technology, weight, key)
-    return Record(key=key, graph=graph, raw=raw, location=key)
+    return _row_record(row, key, graph, raw)
 
 
 def _indicator_record(context: MappingContext, row: TableRow, table: Path) -> Record:
@@ -95,7 +95,7 @@ def _indicator_record(context: MappingContext, row: TableRow, table: Path) -> Re
     elif problem is None and row["technology"].strip() != "*":
         problem = "a context row applies to every technology: write * as its technology"
     if problem is not None:
-        return Record(key=key, graph=Graph(), raw=raw, location=key, problem=f"{key}: {problem}")
+        return _row_record(row, key, Graph(), raw, problem=f"{key}: {problem}")
     slug = row["indicator"].strip()
     indicator = context.mint("indicator", slug)
     target = _curie(technology) if technology is not None else "context"
@@ -108,7 +108,23 @@ def _indicator_record(context: MappingContext, row: TableRow, table: Path) -> Re
         _common(graph, node, context, row, technology, weight, key)
     else:
         _describe(graph, node, context, row, key)
-    return Record(key=key, graph=graph, raw=raw, location=key)
+    return _row_record(row, key, graph, raw)
+
+
+def _row_record(
+    row: TableRow, key: str, graph: Graph, raw: dict[str, str], problem: str | None = None
+) -> Record:
+    """The record of one row of either table, keeping the row as read for the quarantine."""
+    return TableRecord(
+        key=key,
+        graph=graph,
+        raw=raw,
+        location=key,
+        problem=problem,
+        line=row.line,
+        raw_text=row.raw_text,
+        table=row.table,
+    )
 
 
 def _technology_and_weight(row: TableRow) -> tuple[URIRef | None, Decimal | None, str | None]:
