@@ -3,7 +3,7 @@ replace with a change report, steward checks on curated CSVs, load records), sid
 run. Writes bench/results/<name>.{json,md} (default ``ingest``).
 
     git -C . worktree add /tmp/bench-before 18c677c    # the "before" tree, once
-    .venv/bin/python bench/ingest.py                    # about 10 minutes on two cores
+    .venv/bin/python bench/ingest.py                    # about 11 minutes on two cores
     git -C . worktree remove --force /tmp/bench-before
 
 Options: ``--before TREE`` (default /tmp/bench-before) and ``--before-commit`` (the commit that
