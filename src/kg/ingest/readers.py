@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import InitVar, dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -150,9 +150,17 @@ class TableRow(dict[str, str]):
 @dataclass
 class TableRecord(Record):
     """A record made from one table row: it keeps the row's table, so that a quarantined row
-    can be exported under its header line and re-submitted (``kg quarantine export``)."""
+    can be exported under its header line and re-submitted (``kg quarantine export``).
+
+    Given the ``row`` it was made from, it takes the row's line, text and table from it."""
 
     table: TableFile | None = None
+    row: InitVar[TableRow | None] = None
+
+    def __post_init__(self, row: TableRow | None) -> None:
+        if row is not None:
+            self.line, self.raw_text, self.table = row.line, row.raw_text, row.table
+        super().__post_init__()
 
 
 def _without_line_end(text: str) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+from abc import ABC, abstractmethod
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -360,35 +361,42 @@ def _evidence_rank(row: Row) -> tuple[bool, str, str, str, str]:
     )
 
 
-class _Reader:
+class _Reader(ABC):
     """What an answer reads: by queries (:class:`_StoreReader`) or from memory
     (:class:`MatchIndex`). Both give the same values for the same store state, and
     :func:`region_results` assembles an answer the same way from either."""
 
+    @abstractmethod
     def resolve(self, code: str) -> tuple[list[RegionRef], str | None]:
-        raise NotImplementedError
+        """The region(s) whose results answer for ``code``, and a note when not itself."""
 
+    @abstractmethod
     def rows(self, kind: str, regions: Sequence[str]) -> list[Row]:
         """The result rows of ``kind`` (match, gap, peer) of the region IRIs (a new list)."""
-        raise NotImplementedError
 
+    @abstractmethod
     def match_rows(self, ids: Iterable[str]) -> dict[str, Row]:
-        raise NotImplementedError
+        """The match rows of these match IRIs (a gap's helpers)."""
 
+    @abstractmethod
     def explanations(self, ids: Iterable[str]) -> dict[str, list[Explanation]]:
-        raise NotImplementedError
+        """Each result's reasons, in their order."""
 
+    @abstractmethod
     def labels(self, iris: Iterable[str]) -> dict[str, str]:
-        raise NotImplementedError
+        """One label per IRI (:func:`choose_label`)."""
 
+    @abstractmethod
     def categories(self, codes: Iterable[str]) -> dict[str, str]:
-        raise NotImplementedError
+        """Each region's 2021-2027 development category in words."""
 
+    @abstractmethod
     def evidence(self, iris: Iterable[str]) -> dict[str, Evidence]:
-        raise NotImplementedError
+        """The resources a result rests on, as the graph holds them."""
 
+    @abstractmethod
     def connection_types(self, iris: Iterable[str]) -> dict[str, str]:
-        raise NotImplementedError
+        """The IRIs that are projects, partner roles or instruments, with their type."""
 
     def region_ref(self, code: str) -> RegionRef:
         iri = str(NUTS[code])

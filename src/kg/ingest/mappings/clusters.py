@@ -137,8 +137,6 @@ def _cluster(
         raw=dict(row),
         location=f"line {row.line}",
         warnings=[warning] if warning else [],
-        line=row.line,
-        raw_text=row.raw_text,
-        table=row.table,
+        row=row,
         region_remap=remap,
     )

@@ -352,9 +352,7 @@ def _problem(row: TableRow, file: str, problem: str | None = None) -> Record:
         raw=dict(row),
         location=f"{file} line {row.line}",
         problem=f"{file} line {row.line}: {problem}" if problem else f"{file} {row.problem}",
-        line=row.line,
-        raw_text=row.raw_text,
-        table=row.table,
+        row=row,
     )
 
 

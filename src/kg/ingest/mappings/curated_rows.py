@@ -374,9 +374,7 @@ def problem_record(row: TableRow, key: str, problem: str, column: str | None = N
         location=f"line {row.line}",
         problem=problem if named else f"line {row.line}: {problem}",
         problem_column=column,
-        line=row.line,
-        raw_text=row.raw_text,
-        table=row.table,
+        row=row,
     )
 
 
@@ -578,9 +576,7 @@ def map_facts(
                 raw=dict(row),
                 location=location,
                 problem=f"{table.path.name} {row.problem}",
-                line=row.line,
-                raw_text=row.raw_text,
-                table=row.table,
+                row=row,
             )
             continue
         try:
@@ -594,9 +590,7 @@ def map_facts(
                 location=location,
                 problem=f"{table.path.name} line {row.line}: {exc}",
                 problem_column=exc.column,
-                line=row.line,
-                raw_text=row.raw_text,
-                table=row.table,
+                row=row,
             )
             continue
         yield TableRecord(
@@ -604,9 +598,7 @@ def map_facts(
             graph=graph,
             raw=dict(row),
             location=location,
-            line=row.line,
-            raw_text=row.raw_text,
-            table=row.table,
+            row=row,
         )
 
 

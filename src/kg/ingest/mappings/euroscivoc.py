@@ -48,9 +48,7 @@ def map_euroscivoc(context: MappingContext) -> Iterator[Record]:
                 raw=dict(row),
                 location=key,
                 problem=problem,
-                line=row.line,
-                raw_text=row.raw_text,
-                table=row.table,
+                row=row,
             )
             continue
         concept = stand_in_iri(code_path)
@@ -75,7 +73,5 @@ def map_euroscivoc(context: MappingContext) -> Iterator[Record]:
             graph=graph,
             raw=dict(row),
             location=key,
-            line=row.line,
-            raw_text=row.raw_text,
-            table=row.table,
+            row=row,
         )

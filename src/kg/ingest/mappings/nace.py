@@ -66,9 +66,7 @@ def map_nace(context: MappingContext) -> Iterator[Record]:
                 raw=dict(row),
                 location=key,
                 problem=problem,
-                line=row.line,
-                raw_text=row.raw_text,
-                table=row.table,
+                row=row,
             )
             continue
         concept = nace_iri(code)
@@ -100,9 +98,7 @@ def map_nace(context: MappingContext) -> Iterator[Record]:
             graph=graph,
             raw=dict(row),
             location=key,
-            line=row.line,
-            raw_text=row.raw_text,
-            table=row.table,
+            row=row,
         )
     stale = sorted(set(corrections) - applied)
     if stale:

@@ -52,9 +52,7 @@ def map_nuts(context: MappingContext) -> Iterator[Record]:
                 raw=dict(row),
                 location=key,
                 problem=row.problem,
-                line=row.line,
-                raw_text=row.raw_text,
-                table=row.table,
+                row=row,
             )
             continue
         code = row["nuts_code"].strip()
@@ -96,9 +94,7 @@ def map_nuts(context: MappingContext) -> Iterator[Record]:
             graph=graph,
             raw=dict(row),
             location=key,
-            line=row.line,
-            raw_text=row.raw_text,
-            table=row.table,
+            row=row,
         )
 
 

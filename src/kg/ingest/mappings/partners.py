@@ -160,9 +160,7 @@ def _partner_role(
         raw=dict(row),
         location=f"line {row.line}",
         warnings=[warning] if warning else [],
-        line=row.line,
-        raw_text=row.raw_text,
-        table=row.table,
+        row=row,
         region_remap=remap,
     )
     return record, organisation_key if defined_in == "project_partners" else None

@@ -121,9 +121,7 @@ def _row_record(
         raw=raw,
         location=key,
         problem=problem,
-        line=row.line,
-        raw_text=row.raw_text,
-        table=row.table,
+        row=row,
     )
 
 
