@@ -24,6 +24,12 @@ function cell(row, text) {
   return td;
 }
 
+// In the steward's words: a check loads nothing, so its rows are "valid" or "refused".
+function outcomeWords(outcome, written) {
+  if (outcome === "quarantined") { return "refused"; }
+  return written ? "loaded" : "valid";
+}
+
 function showReport(report, title) {
   byId("steward-report").hidden = false;
   byId("steward-report-title").textContent = title;
@@ -49,7 +55,7 @@ function showReport(report, title) {
       const tr = document.createElement("tr");
       tr.className = message.severity;
       cell(tr, index === 0 ? (row.line ?? row.location) : "");
-      cell(tr, index === 0 ? row.outcome : "");
+      cell(tr, index === 0 ? outcomeWords(row.outcome, report.written) : "");
       cell(tr, index === 0 ? (row.iri || row.record) : "");
       cell(tr, message.column);
       cell(tr, `${message.severity}: ${message.text}`);
